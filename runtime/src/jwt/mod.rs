@@ -1,0 +1,1 @@
+//! JWT validators: configuration, the decoding policy and key sources.
