@@ -1,7 +1,156 @@
-//! authroute: compile-time checked authentication for Rust HTTP routes.
+//! # authroute
+//!
+//! Routes declare how they are authenticated, and the compiler checks it.
+//!
+//! ```
+//! use authroute::{AuthError, AuthRequest, Caller, Json, Uid, auth_method, route};
+//! use serde_json::{Value, json};
+//!
+//! /// `Authorization: 42` runs as user 1 (Odoo's classic custom auth method example).
+//! #[auth_method]
+//! fn custom(req: &AuthRequest<'_>) -> Result<Uid, AuthError> {
+//!     match req.header("authorization") {
+//!         Some(b"42") => Ok(req.session_uid().unwrap_or(Uid(1))),
+//!         _ => Err(AuthError::denied("the `Authorization` header must be 42")),
+//!     }
+//! }
+//!
+//! #[route("/whoami", methods = ["GET"], auth = "custom")]
+//! async fn whoami(uid: Uid) -> Json<Value> {
+//!     Json(json!({ "uid": uid }))
+//! }
+//!
+//! #[route("/hello", methods = ["GET"], auth = "public", cors = "*")]
+//! async fn hello(caller: Caller) -> Json<Value> {
+//!     Json(json!({ "uid": caller.uid }))
+//! }
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let app = authroute::App::builder().public_uid(Uid(3)).build().await?;
+//! let server = app.spawn("127.0.0.1:0".parse()?).await?;
+//! # server.shutdown().await;
+//! # Ok(()) }
+//! # fn main() { tokio::runtime::Runtime::new().unwrap().block_on(run()).unwrap(); }
+//! ```
+//!
+//! A typo such as `auth = "custm"` does not compile: the error sits under the string and
+//! rustc suggests `auth_custom`, the marker of the method you meant. Asking for `Uid` on an
+//! `auth = "none"` route does not compile either:
+//!
+//! ```compile_fail
+//! #[authroute::route("/x", auth = "none")]
+//! async fn x(uid: authroute::Uid) -> String { uid.to_string() }
+//! # fn main() {}
+//! ```
+//!
+//! ## How it fits together
+//!
+//! - [`route`], [`auth_method`] (and `validator!`) register descriptors through `inventory`.
+//! - [`App::builder`] collects them, checks the whole configuration once ([`StartupError`]
+//!   lists every problem), and builds the dispatch table (`matchit`).
+//! - [`App::handle`] serves one `http::Request` (the app is also a `tower::Service`);
+//!   [`App::serve`] is the built-in hyper server.
+//!
+//! ## Auth methods
+//!
+//! | auth string | meaning |
+//! |---|---|
+//! | `none` | no authentication, no user |
+//! | `public` | the session user if logged in, else the configured public user |
+//! | `user` (default) | a logged-in session is required, else 401 |
+//! | any other name | a custom method declared with [`auth_method`] |
+//!
+//! Every 401 carries one `WWW-Authenticate: Bearer realm="..."` header and a JSON body
+//! `{"error", "error_description"}` (RFC 6750); on `type = "json"` routes the body is a
+//! JSON-RPC error object with the same status.
+//!
+//! ## Handler arguments
+//!
+//! See [`FromRequest`] for the table of arguments each auth kind provides.
 #![deny(missing_docs)]
 
+mod app;
+pub mod auth;
 pub mod clock;
+mod context;
+mod defaults;
+pub mod directory;
+mod dispatch;
+mod error;
+mod extract;
 mod identity;
+pub mod kind;
+mod registry;
+mod response;
+pub mod rpc;
+mod server;
+pub mod session;
 
+pub use app::{App, AppBuilder, Config, RouteInfo, StartupError};
+pub use auth::custom::AuthRequest;
+pub use directory::{Directory, Partner, User};
+pub use error::{AuthError, BearerError};
+pub use extract::{
+    Caller, FromRequest, Params, Path, PathParams, Query, RawRequest, SessionControl,
+};
 pub use identity::{PartnerId, Uid};
+pub use response::{HttpError, IntoResponse, Json, Response};
+pub use rpc::{IntoRpcResult, RpcError};
+pub use server::ServerHandle;
+pub use session::{Session, SessionStore};
+
+/// Declares an HTTP route on an `async fn` handler.
+///
+/// ```
+/// use authroute::{Json, Uid, route};
+///
+/// #[route("/me", methods = ["GET"], auth = "user", cors = "*")]
+/// async fn me(uid: Uid) -> Json<serde_json::Value> {
+///     Json(serde_json::json!({ "uid": uid }))
+/// }
+/// # fn main() {}
+/// ```
+///
+/// Arguments: the path (a string literal: `/`-separated literal segments and `{name}`
+/// parameters, `{*rest}` last), then any of `methods = ["GET", ...]` (default: every method),
+/// `auth = "..."` (default `user`), `type = "http" | "json"` (default `http`; `json` speaks
+/// JSON-RPC 2.0), `cors = "<origin>"`.
+///
+/// # Scoping rule for auth names
+///
+/// `auth = "custom"` and `auth = "jwt_<name>"` are resolved by rustc: `#[auth_method] fn custom`
+/// declares a hidden macro `auth_custom`, and `validator! { name: "demo", ... }` one named
+/// `jwt_demo`, each `pub(crate)`. A route sees them when they are in scope as ordinary items:
+/// in the same module (in any order), or imported from another module with `use`
+/// (`use crate::auth::auth_custom;`, `use crate::validators::jwt_demo;`, or a glob). When one is
+/// missing, the compiler says "cannot find macro `auth_custm` in this scope" under the string
+/// and suggests the similar name.
+pub use authroute_macros::route;
+
+/// Declares a custom auth method: a plain `fn(&AuthRequest<'_>) -> Result<Uid, AuthError>`
+/// whose name becomes a valid `auth = "..."` string. It may not reuse a built-in name
+/// (`none`, `public`, `user`, `jwt`, `public_or_jwt`) nor start with `jwt_` or
+/// `public_or_jwt_`.
+///
+/// ```
+/// use authroute::{AuthError, AuthRequest, Uid, auth_method};
+///
+/// #[auth_method]
+/// fn api_key(req: &AuthRequest<'_>) -> Result<Uid, AuthError> {
+///     match req.header("x-api-key") {
+///         Some(b"s3cr3t") => Ok(Uid(2)),
+///         _ => Err(AuthError::denied("a valid `X-Api-Key` header is required")),
+///     }
+/// }
+/// # fn main() {}
+/// ```
+pub use authroute_macros::auth_method;
+
+/// For generated code only; not a stable API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::context::{RequestContext, finish_http, finish_json};
+    pub use crate::extract::FromRequest;
+    pub use crate::registry::{AuthMethodDef, HandlerFuture, RouteDef};
+    pub use inventory;
+}

@@ -9,13 +9,13 @@ use std::pin::Pin;
 
 use crate::identity::{PartnerId, Uid};
 
-mod memory;
-mod password;
-mod sqlite;
+// mod memory;
+// mod password;
+// mod sqlite;
 
-pub use memory::MemoryDirectory;
-pub use password::PasswordHasher;
-pub use sqlite::SqliteDirectory;
+// pub use memory::MemoryDirectory;
+// pub use password::PasswordHasher;
+// pub use sqlite::SqliteDirectory;
 
 /// A boxed, sendable future, as returned by the object-safe store traits.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

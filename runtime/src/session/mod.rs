@@ -6,13 +6,13 @@
 use crate::directory::BoxFuture;
 use crate::identity::Uid;
 
-mod id;
-mod memory;
-mod sqlite;
+// mod id;
+// mod memory;
+// mod sqlite;
 
-pub use id::new_session_id;
-pub use memory::MemorySessionStore;
-pub use sqlite::SqliteSessionStore;
+// pub use id::new_session_id;
+// pub use memory::MemorySessionStore;
+// pub use sqlite::SqliteSessionStore;
 
 /// Name of the session cookie (Odoo's).
 pub const SESSION_COOKIE: &str = "session_id";
@@ -48,12 +48,19 @@ pub trait SessionStore: Send + Sync + std::fmt::Debug + 'static {
     fn create(&self, uid: Uid, now: i64, ttl: i64) -> BoxFuture<'_, Result<Session, SessionError>>;
 
     /// The session with this id, if it exists and has not expired at `now`.
-    fn load<'a>(&'a self, id: &'a str, now: i64)
-    -> BoxFuture<'a, Result<Option<Session>, SessionError>>;
+    fn load<'a>(
+        &'a self,
+        id: &'a str,
+        now: i64,
+    ) -> BoxFuture<'a, Result<Option<Session>, SessionError>>;
 
     /// Extends a live session to expire `ttl` seconds after `now`; `false` when it does not exist.
-    fn touch<'a>(&'a self, id: &'a str, now: i64, ttl: i64)
-    -> BoxFuture<'a, Result<bool, SessionError>>;
+    fn touch<'a>(
+        &'a self,
+        id: &'a str,
+        now: i64,
+        ttl: i64,
+    ) -> BoxFuture<'a, Result<bool, SessionError>>;
 
     /// Deletes a session; `false` when it did not exist.
     fn destroy<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<bool, SessionError>>;

@@ -1,0 +1,203 @@
+//! Parsing `#[route("/path", methods = [...], auth = "...", type = "...", cors = "...")]`.
+
+use syn::ext::IdentExt;
+use syn::parse::{ParseStream, Parser};
+use syn::punctuated::Punctuated;
+use syn::{Ident, LitStr, Token, bracketed};
+
+use super::auth::AuthSpec;
+use super::path::RoutePath;
+
+const KEYS: &str = "expected `methods`, `auth`, `type` or `cors`";
+const HTTP_METHODS: &[&str] = &[
+    "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT",
+];
+
+/// The checked arguments of one `#[route]`.
+pub struct RouteArgs {
+    pub path: RoutePath,
+    /// Empty means every method.
+    pub methods: Vec<LitStr>,
+    pub auth: AuthSpec,
+    pub auth_lit: Option<LitStr>,
+    pub json: bool,
+    pub cors: Option<LitStr>,
+}
+
+impl RouteArgs {
+    pub fn parse(args: proc_macro2::TokenStream) -> syn::Result<Self> {
+        let span = proc_macro2::Span::call_site();
+        let raw = (|input: ParseStream<'_>| RawArgs::parse(input, span)).parse2(args)?;
+        raw.check()
+    }
+}
+
+/// The arguments as written, before their values are checked.
+struct RawArgs {
+    path: LitStr,
+    methods: Option<Vec<LitStr>>,
+    auth: Option<LitStr>,
+    route_type: Option<LitStr>,
+    cors: Option<LitStr>,
+}
+
+fn set_once<T>(slot: &mut Option<T>, key: &Ident, value: T) -> syn::Result<()> {
+    if slot.is_some() {
+        return Err(syn::Error::new(
+            key.span(),
+            format!("`{key}` specified more than once"),
+        ));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+fn string_value(input: ParseStream<'_>, key: &Ident, example: &str) -> syn::Result<LitStr> {
+    if input.peek(LitStr) {
+        return input.parse();
+    }
+    Err(input.error(format!(
+        "expected a string literal for `{key}`, like `{key} = {example}`"
+    )))
+}
+
+impl RawArgs {
+    fn parse(input: ParseStream<'_>, span: proc_macro2::Span) -> syn::Result<Self> {
+        if input.is_empty() {
+            return Err(syn::Error::new(
+                span,
+                "missing route path; expected `#[route(\"/path\", ...)]`",
+            ));
+        }
+        if !input.peek(LitStr) {
+            return Err(
+                input.error("expected the route path as a string literal, like `\"/path\"`")
+            );
+        }
+        let mut raw = RawArgs {
+            path: input.parse()?,
+            methods: None,
+            auth: None,
+            route_type: None,
+            cors: None,
+        };
+        while !input.is_empty() {
+            input.parse::<Token![,]>()?;
+            if input.is_empty() {
+                break;
+            }
+            let key = Ident::parse_any(input)?;
+            input.parse::<Token![=]>()?;
+            match key.to_string().as_str() {
+                "methods" => {
+                    let methods = parse_methods(input, &key)?;
+                    set_once(&mut raw.methods, &key, methods)?;
+                }
+                "auth" => {
+                    let value = string_value(input, &key, "\"user\"")?;
+                    set_once(&mut raw.auth, &key, value)?;
+                }
+                "type" => {
+                    let value = string_value(input, &key, "\"json\"")?;
+                    set_once(&mut raw.route_type, &key, value)?;
+                }
+                "cors" => {
+                    let value = string_value(input, &key, "\"*\"")?;
+                    set_once(&mut raw.cors, &key, value)?;
+                }
+                other => {
+                    return Err(syn::Error::new(
+                        key.span(),
+                        format!("unknown attribute key `{other}`; {KEYS}"),
+                    ));
+                }
+            }
+        }
+        Ok(raw)
+    }
+
+    fn check(self) -> syn::Result<RouteArgs> {
+        let mut errors: Option<syn::Error> = None;
+        let mut push = |err: syn::Error| match &mut errors {
+            Some(all) => all.combine(err),
+            None => errors = Some(err),
+        };
+        let path = RoutePath::parse(&self.path).map_err(&mut push).ok();
+        let methods = self.methods.unwrap_or_default();
+        for (i, method) in methods.iter().enumerate() {
+            let name = method.value();
+            if !HTTP_METHODS.contains(&name.as_str()) {
+                push(syn::Error::new(
+                    method.span(),
+                    format!(
+                        "unknown HTTP method `{name}`; expected one of {}",
+                        HTTP_METHODS.join(", ")
+                    ),
+                ));
+            } else if methods[..i].iter().any(|m| m.value() == name) {
+                push(syn::Error::new(
+                    method.span(),
+                    format!("method `{name}` listed more than once"),
+                ));
+            }
+        }
+        let auth = match &self.auth {
+            Some(lit) => AuthSpec::parse(lit).map_err(&mut push).ok(),
+            None => Some(AuthSpec::User),
+        };
+        let json = match &self.route_type {
+            None => false,
+            Some(lit) => match lit.value().as_str() {
+                "http" => false,
+                "json" => true,
+                other => {
+                    push(syn::Error::new(
+                        lit.span(),
+                        format!("unknown route type `{other}`; expected `http` or `json`"),
+                    ));
+                    false
+                }
+            },
+        };
+        if let Some(cors) = &self.cors {
+            let value = cors.value();
+            let printable = value.bytes().all(|b| (0x21..0x7f).contains(&b));
+            if value.is_empty() || !printable {
+                push(syn::Error::new(
+                    cors.span(),
+                    "invalid `cors` origin; expected `\"*\"` or an origin like `\"https://app.example.com\"`",
+                ));
+            }
+        }
+        match (path, auth, errors) {
+            (Some(path), Some(auth), None) => Ok(RouteArgs {
+                path,
+                methods,
+                auth,
+                auth_lit: self.auth,
+                json,
+                cors: self.cors,
+            }),
+            (_, _, errors) => Err(errors
+                .unwrap_or_else(|| syn::Error::new(self.path.span(), "invalid route arguments"))),
+        }
+    }
+}
+
+fn parse_methods(input: ParseStream<'_>, key: &Ident) -> syn::Result<Vec<LitStr>> {
+    if !input.peek(syn::token::Bracket) {
+        return Err(input.error(format!(
+            "expected a list of methods for `{key}`, like `{key} = [\"GET\", \"POST\"]`"
+        )));
+    }
+    let content;
+    let brackets = bracketed!(content in input);
+    let list = Punctuated::<LitStr, Token![,]>::parse_terminated(&content)?;
+    if list.is_empty() {
+        return Err(syn::Error::new(
+            brackets.span.join(),
+            "empty `methods` list; omit `methods` to accept every method",
+        ));
+    }
+    Ok(list.into_iter().collect())
+}

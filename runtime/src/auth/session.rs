@@ -1,0 +1,85 @@
+//! `public` and `user`: identity from the session cookie.
+
+use http::HeaderMap;
+use http::header::COOKIE;
+
+use super::{AuthFailure, Identity};
+use crate::app::App;
+use crate::error::AuthError;
+use crate::session::{SESSION_COOKIE, Session};
+
+/// The value of the `session_id` cookie, if the request has one.
+pub(crate) fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.trim_matches('"'))
+}
+
+/// Loads the session named by the request's cookie; unknown, expired or malformed ids are no
+/// session at all. Extends a session that has used up half of its lifetime.
+pub(crate) async fn load_session(
+    app: &App,
+    headers: &HeaderMap,
+) -> Result<Option<Session>, AuthFailure> {
+    let Some(id) = session_cookie(headers) else {
+        return Ok(None);
+    };
+    let store = app.sessions();
+    let now = app.now();
+    let session = store
+        .load(id, now)
+        .await
+        .map_err(|err| AuthFailure::Internal(err.to_string()))?;
+    let Some(mut session) = session else {
+        return Ok(None);
+    };
+    let ttl = app.config().session_ttl;
+    if session.expires_at - now < ttl / 2 {
+        let touched = store
+            .touch(&session.id, now, ttl)
+            .await
+            .map_err(|err| AuthFailure::Internal(err.to_string()))?;
+        if touched {
+            session.expires_at = now + ttl;
+        }
+    }
+    Ok(Some(session))
+}
+
+/// `auth = "user"`: a session is required.
+pub(crate) fn user(session: Option<Session>) -> Result<Identity, AuthFailure> {
+    match session {
+        Some(session) => Ok(Identity::authenticated(session.uid, Some(session))),
+        None => Err(AuthError::missing("this route requires a logged-in session").into()),
+    }
+}
+
+/// `auth = "public"`: the session user, else the public user.
+pub(crate) fn public(app: &App, session: Option<Session>) -> Identity {
+    match session {
+        Some(session) => Identity::authenticated(session.uid, Some(session)),
+        None => Identity::anonymous(app.public_uid_or_default()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_session_cookie() {
+        let mut headers = HeaderMap::new();
+        headers.append(COOKIE, "a=1; session_id=abc; b=2".parse().unwrap());
+        assert_eq!(session_cookie(&headers), Some("abc"));
+        let mut headers = HeaderMap::new();
+        headers.append(COOKIE, "a=1".parse().unwrap());
+        headers.append(COOKIE, "session_id=xyz".parse().unwrap());
+        assert_eq!(session_cookie(&headers), Some("xyz"));
+        assert_eq!(session_cookie(&HeaderMap::new()), None);
+    }
+}

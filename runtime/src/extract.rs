@@ -1,0 +1,298 @@
+//! Handler arguments, typed by the route's auth kind.
+//!
+//! | argument | `none` | `public` | `user` | custom | `jwt_*` | `public_or_jwt_*` |
+//! |---|---|---|---|---|---|---|
+//! | [`Uid`] (the authenticated user) | | | yes | yes | yes | |
+//! | `Option<Uid>` (authenticated user, `None` when anonymous) | | yes | | | | yes |
+//! | [`Caller`] (the uid the request runs as) | | yes | yes | yes | yes | yes |
+//! | [`Session`] | | | yes | | | |
+//! | `Option<Session>` | | yes | | yes | | |
+//! | [`Path<T>`], [`PathParams`], [`Query<T>`], [`Json<T>`], [`Params<T>`] | yes | yes | yes | yes | yes | yes |
+//! | [`http::HeaderMap`], [`http::Method`], [`http::Uri`], [`RawRequest`] | yes | yes | yes | yes | yes | yes |
+//! | [`App`], [`SessionControl`] | yes | yes | yes | yes | yes | yes |
+//!
+//! An argument outside its column is a compile error naming the argument and the auth method.
+
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use http::HeaderValue;
+use serde::de::DeserializeOwned;
+
+use crate::app::App;
+use crate::context::RequestContext;
+use crate::identity::Uid;
+use crate::kind;
+use crate::response::{HttpError, Json};
+use crate::session::{SESSION_COOKIE, Session, SessionError};
+
+/// A value a handler can take as an argument on a route whose auth kind is `K`.
+///
+/// `K` is one of the marker types of [`crate::kind`]; `#[route]` fills it in from the auth
+/// string, so an argument that cannot exist under the route's auth method does not compile.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not available as a handler argument on a route with auth `{K}`",
+    label = "not available under auth `{K}`",
+    note = "the arguments each auth method provides are listed in the docs of `authroute::FromRequest`"
+)]
+pub trait FromRequest<K>: Sized {
+    /// Extracts the value; the error is sent as a 400-class response.
+    fn from_request(ctx: &mut RequestContext) -> Result<Self, HttpError>;
+}
+
+macro_rules! for_kinds {
+    ($ty:ty => [$($kind:ident),+], |$ctx:ident| $body:expr) => {
+        $(
+            impl FromRequest<kind::$kind> for $ty {
+                fn from_request($ctx: &mut RequestContext) -> Result<Self, HttpError> {
+                    $body
+                }
+            }
+        )+
+    };
+}
+
+fn internal(what: &str) -> HttpError {
+    tracing::error!("handler argument {what} missing after authentication");
+    HttpError::new(
+        http::StatusCode::INTERNAL_SERVER_ERROR,
+        "internal error while preparing the request",
+    )
+}
+
+for_kinds!(Uid => [user, custom, jwt], |ctx| ctx.identity.uid.ok_or_else(|| internal("Uid")));
+for_kinds!(Option<Uid> => [public, public_or_jwt], |ctx| Ok(ctx.identity.uid));
+for_kinds!(Caller => [public, user, custom, jwt, public_or_jwt], |ctx| {
+    let uid = ctx.identity.effective_uid.ok_or_else(|| internal("Caller"))?;
+    Ok(Caller { uid, authenticated: ctx.identity.uid.is_some() })
+});
+for_kinds!(Session => [user], |ctx| ctx.identity.session.clone().ok_or_else(|| internal("Session")));
+for_kinds!(Option<Session> => [public, custom], |ctx| Ok(ctx.identity.session.clone()));
+
+/// The user a request runs as: the authenticated user, or the public user when anonymous.
+///
+/// ```
+/// use authroute::{Caller, Json, route};
+///
+/// #[route("/hello", methods = ["GET"], auth = "public")]
+/// async fn hello(caller: Caller) -> Json<serde_json::Value> {
+///     Json(serde_json::json!({"uid": caller.uid, "anonymous": !caller.authenticated}))
+/// }
+/// # fn main() {}
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Caller {
+    /// The uid the request runs as.
+    pub uid: Uid,
+    /// `false` when running as the public user.
+    pub authenticated: bool,
+}
+
+/// Path parameters deserialised into `T` (a struct with one field per `{name}`).
+///
+/// ```
+/// use authroute::{Path, route};
+///
+/// #[derive(serde::Deserialize)]
+/// struct OrderRef { id: u64 }
+///
+/// #[route("/orders/{id}", methods = ["GET"], auth = "none")]
+/// async fn order(Path(order): Path<OrderRef>) -> String {
+///     format!("order {}", order.id)
+/// }
+/// # fn main() {}
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Path<T>(pub T);
+
+impl<K, T: DeserializeOwned> FromRequest<K> for Path<T> {
+    fn from_request(ctx: &mut RequestContext) -> Result<Self, HttpError> {
+        let encoded = serde_urlencoded::to_string(&ctx.params)
+            .map_err(|_| HttpError::bad_request("invalid path parameters"))?;
+        serde_urlencoded::from_str(&encoded)
+            .map(Path)
+            .map_err(|err| HttpError::bad_request(format!("invalid path parameters: {err}")))
+    }
+}
+
+/// Path parameters by name, percent-decoded.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PathParams(Vec<(String, String)>);
+
+impl PathParams {
+    /// The value of parameter `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+impl<K> FromRequest<K> for PathParams {
+    fn from_request(ctx: &mut RequestContext) -> Result<Self, HttpError> {
+        Ok(PathParams(ctx.params.clone()))
+    }
+}
+
+/// The query string deserialised into `T`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Query<T>(pub T);
+
+impl<K, T: DeserializeOwned> FromRequest<K> for Query<T> {
+    fn from_request(ctx: &mut RequestContext) -> Result<Self, HttpError> {
+        let query = ctx.head.uri.query().unwrap_or("");
+        serde_urlencoded::from_str(query)
+            .map(Query)
+            .map_err(|err| HttpError::bad_request(format!("invalid query string: {err}")))
+    }
+}
+
+impl<K, T: DeserializeOwned> FromRequest<K> for Json<T> {
+    fn from_request(ctx: &mut RequestContext) -> Result<Self, HttpError> {
+        serde_json::from_slice(&ctx.body)
+            .map(Json)
+            .map_err(|err| HttpError::bad_request(format!("invalid JSON body: {err}")))
+    }
+}
+
+/// The `params` of a JSON-RPC call (`type = "json"` routes), deserialised into `T`.
+/// Missing `params` deserialise from an empty object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Params<T>(pub T);
+
+impl<K, T: DeserializeOwned> FromRequest<K> for Params<T> {
+    fn from_request(ctx: &mut RequestContext) -> Result<Self, HttpError> {
+        let Some(call) = &ctx.rpc else {
+            return Err(HttpError::new(
+                http::StatusCode::INTERNAL_SERVER_ERROR,
+                "`Params` is only available on `type = \"json\"` routes",
+            ));
+        };
+        let raw = call.params.as_deref().map_or("{}", |p| p.get());
+        let raw = if raw == "null" { "{}" } else { raw };
+        serde_json::from_str(raw)
+            .map(Params)
+            .map_err(|err| HttpError::bad_request(format!("invalid params: {err}")))
+    }
+}
+
+for_kinds!(http::HeaderMap => [none, public, user, custom, jwt, public_or_jwt], |ctx| Ok(ctx.head.headers.clone()));
+for_kinds!(http::Method => [none, public, user, custom, jwt, public_or_jwt], |ctx| Ok(ctx.head.method.clone()));
+for_kinds!(http::Uri => [none, public, user, custom, jwt, public_or_jwt], |ctx| Ok(ctx.head.uri.clone()));
+for_kinds!(App => [none, public, user, custom, jwt, public_or_jwt], |ctx| Ok(ctx.app.clone()));
+
+/// The whole request: head and body.
+#[derive(Debug, Clone)]
+pub struct RawRequest {
+    /// Method, URI, version, headers.
+    pub head: http::request::Parts,
+    /// The body, already read within the size limit.
+    pub body: Bytes,
+}
+
+for_kinds!(RawRequest => [none, public, user, custom, jwt, public_or_jwt], |ctx| Ok(RawRequest {
+    head: ctx.head.clone(),
+    body: ctx.body.clone(),
+}));
+
+/// Logs users in and out from a handler: creates or destroys the session and sets the
+/// `session_id` cookie on the response.
+///
+/// ```
+/// use authroute::{HttpError, Json, Params, SessionControl, route};
+///
+/// #[derive(serde::Deserialize)]
+/// struct Credentials { login: String, password: String }
+///
+/// #[route("/login", methods = ["POST"], auth = "none", type = "json")]
+/// async fn login(
+///     Params(c): Params<Credentials>,
+///     control: SessionControl,
+/// ) -> Result<Json<serde_json::Value>, HttpError> {
+///     let uid = control.authenticate(&c.login, &c.password).await?;
+///     Ok(Json(serde_json::json!({"uid": uid})))
+/// }
+/// # fn main() {}
+/// ```
+#[derive(Debug, Clone)]
+pub struct SessionControl {
+    app: App,
+    current: Option<String>,
+    cookies: Arc<Mutex<Vec<HeaderValue>>>,
+}
+
+for_kinds!(SessionControl => [none, public, user, custom, jwt, public_or_jwt], |ctx| {
+    let cookies = ctx.handler_cookies.get_or_insert_with(Default::default).clone();
+    let current = crate::auth::session::session_cookie(&ctx.head.headers).map(str::to_string);
+    Ok(SessionControl { app: ctx.app.clone(), current, cookies })
+});
+
+impl SessionControl {
+    /// Checks credentials against the directory and logs the user in. Wrong credentials are a
+    /// 401 and create no session.
+    pub async fn authenticate(&self, login: &str, password: &str) -> Result<Uid, HttpError> {
+        let uid = self
+            .app
+            .directory()
+            .authenticate(login, password)
+            .await
+            .map_err(|err| store_error(&err))?;
+        match uid {
+            Some(uid) => {
+                self.login(uid).await.map_err(|err| store_error(&err))?;
+                Ok(uid)
+            }
+            None => Err(HttpError::new(
+                http::StatusCode::UNAUTHORIZED,
+                "wrong login or password",
+            )),
+        }
+    }
+
+    /// Starts a session for `uid` (ending the request's previous session, if any, so that a
+    /// session id can never be fixed by an attacker before login).
+    pub async fn login(&self, uid: Uid) -> Result<Session, SessionError> {
+        if let Some(old) = &self.current {
+            self.app.sessions().destroy(old).await?;
+        }
+        let ttl = self.app.config().session_ttl;
+        let session = self.app.sessions().create(uid, self.app.now(), ttl).await?;
+        self.push_cookie(&session.id, ttl);
+        Ok(session)
+    }
+
+    /// Ends the request's session; `false` when there was none.
+    pub async fn logout(&self) -> Result<bool, SessionError> {
+        let destroyed = match &self.current {
+            Some(id) => self.app.sessions().destroy(id).await?,
+            None => false,
+        };
+        self.push_cookie("", 0);
+        Ok(destroyed)
+    }
+
+    fn push_cookie(&self, value: &str, max_age: i64) {
+        let cookie = cookie::Cookie::build((SESSION_COOKIE, value))
+            .http_only(true)
+            .same_site(cookie::SameSite::Lax)
+            .secure(self.app.config().secure_session_cookie)
+            .path("/")
+            .max_age(cookie::time::Duration::seconds(max_age))
+            .build();
+        if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
+            match self.cookies.lock() {
+                Ok(mut guard) => guard.push(value),
+                Err(poisoned) => poisoned.into_inner().push(value),
+            }
+        }
+    }
+}
+
+fn store_error(err: &dyn std::error::Error) -> HttpError {
+    tracing::error!(error = %err, "session or directory store failed");
+    HttpError::new(
+        http::StatusCode::SERVICE_UNAVAILABLE,
+        "the session store is unavailable",
+    )
+}
