@@ -3,8 +3,18 @@
 
 use std::fmt::Write as _;
 use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
 
-use authroute::{App, AuthError, AuthRequest, Json, StartupError, Uid, auth_method, route};
+use authroute::directory::{DirectoryError, NewUser, PasswordHasher, SqliteDirectory};
+use authroute::session::{SessionError, SqliteSessionStore};
+use authroute::{HttpError, Params, SessionControl};
+use serde::Deserialize;
+
+use authroute::{
+    App, AuthError, AuthRequest, Caller, Json, Partner, StartupError, Uid, auth_method, route,
+    validator,
+};
 use serde_json::{Value, json};
 
 /// The public user (SPEC section 12).
@@ -13,29 +23,84 @@ pub const PUBLIC_UID: Uid = Uid(3);
 pub const ADMIN_UID: Uid = Uid(1);
 
 /// What the demo reads from its environment.
-#[derive(Debug, Clone, Default)]
-pub struct DemoConfig {}
+#[derive(Debug, Clone)]
+pub struct DemoConfig {
+    /// The SQLite file (`AUTHROUTE_DB`, default under the system temp dir).
+    pub db_path: PathBuf,
+}
 
 impl DemoConfig {
     pub fn from_env() -> Self {
-        DemoConfig {}
+        let db_path = std::env::var_os("AUTHROUTE_DB")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| std::env::temp_dir().join("authroute-demo.sqlite3"));
+        DemoConfig { db_path }
     }
 }
 
-/// Builds the demo application.
-pub async fn build(config: &DemoConfig) -> Result<App, StartupError> {
-    let _ = config;
-    App::builder()
+/// Why the demo could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("cannot open the demo database: {0}")]
+    Directory(#[from] DirectoryError),
+    #[error("cannot open the demo session store: {0}")]
+    Sessions(#[from] SessionError),
+    #[error(transparent)]
+    Startup(#[from] StartupError),
+}
+
+/// Builds the demo application on its SQLite file, seeding it on first start.
+pub async fn build(config: &DemoConfig) -> Result<App, DemoError> {
+    let directory = SqliteDirectory::open(&config.db_path, PasswordHasher::default()).await?;
+    seed(&directory).await?;
+    let sessions = SqliteSessionStore::open(&config.db_path).await?;
+    let cookie_secret = std::env::var("AUTHROUTE_COOKIE_SECRET").unwrap_or_else(|_| {
+        tracing::warn!("AUTHROUTE_COOKIE_SECRET is unset; using the demo's development cookie secret");
+        DEV_COOKIE_SECRET.to_string()
+    });
+    Ok(App::builder()
+        .cookie_secret(cookie_secret)
         .realm("authroute-demo")
+        .directory(Arc::new(directory))
+        .sessions(Arc::new(sessions))
         .public_uid(PUBLIC_UID)
+        // The demo serves plain http on loopback; real deployments keep `Secure` on.
         .secure_session_cookie(false)
         .build()
-        .await
+        .await?)
+}
+
+/// SPEC section 12's users and partners, created once on an empty database.
+async fn seed(directory: &SqliteDirectory) -> Result<(), DirectoryError> {
+    if directory.user_count().await? > 0 {
+        return Ok(());
+    }
+    let admin = directory.insert_partner("Administrator", Some("admin@example.com")).await?;
+    let marc = directory.insert_partner("Marc Demo", Some("mark.brown23@example.com")).await?;
+    let public = directory.insert_partner("Public user", None).await?;
+    for (login, name, partner) in [
+        (Some("admin"), "Administrator", admin),
+        (Some("demo"), "Marc Demo", marc),
+        (None, "Public user", public),
+    ] {
+        directory
+            .insert_user(NewUser {
+                login: login.map(String::from),
+                password: login.map(String::from),
+                name: name.to_string(),
+                active: true,
+                partner_id: Some(partner),
+            })
+            .await?;
+    }
+    Ok(())
 }
 
 /// The startup banner: the route table and ready-to-paste curl lines.
 pub fn banner(app: &App, addr: SocketAddr) -> String {
-    let mut out = String::from("routes:\n");
+    let mut out = String::from(
+        "note: validator `demo_cookie` sets its `demo_auth` cookie without `Secure` so that it works over plain http; keep `Secure` on in real deployments\n\nroutes:\n",
+    );
     for route in app.routes() {
         let methods = if route.methods.is_empty() {
             "*".to_string()
@@ -47,11 +112,80 @@ pub fn banner(app: &App, addr: SocketAddr) -> String {
     let base = format!("http://{addr}");
     let _ = writeln!(out, "\ntry:");
     let _ = writeln!(out, "  curl -s {base}/");
+    match authroute::testing::mint(app, "demo", json!({"email": "mark.brown23@example.com"})) {
+        Ok(token) => {
+            let _ = writeln!(out, "  curl -s {base}/auth_jwt_demo/whoami -H 'Authorization: Bearer {token}'");
+        }
+        Err(err) => {
+            let _ = writeln!(out, "  (could not mint a demo token: {err})");
+        }
+    }
+    let _ = writeln!(out, "  curl -s {base}/auth_jwt_demo/whoami-public-or-jwt");
     let _ = writeln!(
         out,
         "  curl -s -X POST {base}/custom_auth/test -H 'Content-Type: application/json' -H 'Authorization: 42' --data '{{\"params\": {{}}}}'"
     );
     out
+}
+
+/// The development secret used when `DEMO_JWT_SECRET` is unset (a warning is logged).
+pub const DEV_SECRET: &str = "authroute-demo-development-secret-change-me";
+
+validator! {
+    name: "demo",
+    issuer: "theissuer",
+    audience: ["auth_jwt_test_api"],
+    algorithm: "HS256",
+    secret: env("DEMO_JWT_SECRET", default = "authroute-demo-development-secret-change-me"),
+    user: static(2),
+    partner: email,
+    partner_required: false,
+}
+
+validator! {
+    name: "demo_cookie",
+    issuer: "theissuer",
+    audience: ["auth_jwt_test_api"],
+    algorithm: "HS256",
+    secret: env("DEMO_JWT_SECRET", default = "authroute-demo-development-secret-change-me"),
+    user: static(2),
+    partner: email,
+    partner_required: false,
+    // Plain http on loopback: `Secure` cookies would never come back. The banner says so.
+    cookie: { name: "demo_auth", secure: false },
+}
+
+/// The cookie-mode secret used when `AUTHROUTE_COOKIE_SECRET` is unset (a warning is logged).
+pub const DEV_COOKIE_SECRET: &str = "authroute-demo-cookie-secret-change-me-please";
+
+/// `{"uid": ...}` plus the partner's `name` and `email` when one was found.
+fn whoami_body(uid: Uid, partner: Option<Partner>) -> Json<Value> {
+    let mut body = json!({ "uid": uid });
+    if let Some(partner) = partner {
+        body["name"] = json!(partner.name);
+        body["email"] = json!(partner.email);
+    }
+    Json(body)
+}
+
+#[route("/auth_jwt_demo/whoami", methods = ["GET"], auth = "jwt_demo", cors = "*")]
+async fn whoami(uid: Uid, partner: Option<Partner>) -> Json<Value> {
+    whoami_body(uid, partner)
+}
+
+#[route("/auth_jwt_demo/whoami-public-or-jwt", methods = ["GET"], auth = "public_or_jwt_demo", cors = "*")]
+async fn whoami_public_or_jwt(caller: Caller, partner: Option<Partner>) -> Json<Value> {
+    whoami_body(caller.uid, partner)
+}
+
+#[route("/auth_jwt_demo_cookie/whoami", methods = ["GET"], auth = "jwt_demo_cookie", cors = "*")]
+async fn whoami_cookie(uid: Uid, partner: Option<Partner>) -> Json<Value> {
+    whoami_body(uid, partner)
+}
+
+#[route("/auth_jwt_demo_cookie/whoami-public-or-jwt", methods = ["GET"], auth = "public_or_jwt_demo_cookie", cors = "*")]
+async fn whoami_cookie_public_or_jwt(caller: Caller, partner: Option<Partner>) -> Json<Value> {
+    whoami_body(caller.uid, partner)
 }
 
 /// Seed 004's custom method: `Authorization: 42` runs as the administrator, or as the
@@ -81,4 +215,39 @@ async fn index(app: App) -> Json<Value> {
 #[route("/custom_auth/test", methods = ["POST"], type = "json", auth = "custom")]
 async fn custom_auth_test(uid: Uid) -> Json<Value> {
     Json(json!({ "uid": uid }))
+}
+
+#[derive(Debug, Deserialize)]
+struct Credentials {
+    login: String,
+    password: String,
+}
+
+/// Odoo's login: checks the password, starts a session, sets `session_id`.
+#[route("/web/session/authenticate", methods = ["POST"], type = "json", auth = "none")]
+async fn session_authenticate(
+    Params(credentials): Params<Credentials>,
+    control: SessionControl,
+) -> Result<Json<Value>, HttpError> {
+    let uid = control.authenticate(&credentials.login, &credentials.password).await?;
+    Ok(Json(json!({ "uid": uid })))
+}
+
+/// The logged-in user.
+#[route("/web/session/get_session_info", methods = ["POST"], type = "json", auth = "user")]
+async fn session_info(uid: Uid, app: App) -> Result<Json<Value>, HttpError> {
+    let user = app.directory().user(uid).await.map_err(|err| {
+        HttpError::new(http::StatusCode::SERVICE_UNAVAILABLE, err.to_string())
+    })?;
+    let user = user.ok_or_else(|| HttpError::new(http::StatusCode::UNAUTHORIZED, "the session user no longer exists"))?;
+    Ok(Json(json!({ "uid": user.id, "login": user.login, "name": user.name })))
+}
+
+/// Logout.
+#[route("/web/session/destroy", methods = ["POST"], type = "json", auth = "user")]
+async fn session_destroy(control: SessionControl) -> Result<Json<Value>, HttpError> {
+    control.logout().await.map_err(|err| {
+        HttpError::new(http::StatusCode::SERVICE_UNAVAILABLE, err.to_string())
+    })?;
+    Ok(Json(Value::Null))
 }

@@ -9,6 +9,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::directory::Directory;
 use crate::dispatch::{Router, RouterBuilder};
 use crate::identity::Uid;
+use crate::jwt::config::{self as jwt_config, UserStrategy, Validators};
 use crate::registry;
 use crate::session::SessionStore;
 
@@ -27,6 +28,8 @@ pub struct Config {
     pub session_ttl: i64,
     /// `Secure` attribute of the session cookie (default on).
     pub secure_session_cookie: bool,
+    /// Secret signing cookie-mode tokens (default: `AUTHROUTE_COOKIE_SECRET`).
+    pub cookie_secret: Option<Vec<u8>>,
 }
 
 impl Default for Config {
@@ -38,6 +41,7 @@ impl Default for Config {
             header_limit: 64 * 1024,
             session_ttl: 7 * 24 * 3600,
             secure_session_cookie: true,
+            cookie_secret: None,
         }
     }
 }
@@ -57,6 +61,7 @@ pub struct App {
 
 struct AppInner {
     router: Router,
+    validators: Validators,
     directory: Arc<dyn Directory>,
     sessions: Arc<dyn SessionStore>,
     clock: Arc<dyn Clock>,
@@ -105,6 +110,15 @@ impl App {
 
     pub(crate) fn router(&self) -> &Router {
         &self.inner.router
+    }
+
+    pub(crate) fn validators(&self) -> &Validators {
+        &self.inner.validators
+    }
+
+    /// The ready validator with this name.
+    pub fn validator(&self, name: &str) -> Option<&crate::jwt::config::Validator> {
+        self.inner.validators.by_name.get(name).map(|v| &**v)
     }
 
     /// Startup checks guarantee a public uid wherever `public` is used.
@@ -196,10 +210,21 @@ impl AppBuilder {
         self
     }
 
+    /// The secret that signs cookie-mode tokens (at least 32 bytes). Without it, the
+    /// `AUTHROUTE_COOKIE_SECRET` environment variable is read at startup.
+    pub fn cookie_secret(mut self, secret: impl Into<Vec<u8>>) -> Self {
+        self.config.cookie_secret = Some(secret.into());
+        self
+    }
+
     /// Collects the registered routes and auth methods, checks everything, and builds the
     /// application. Every problem found is reported in one [`StartupError`].
-    pub async fn build(self) -> Result<App, StartupError> {
+    pub async fn build(mut self) -> Result<App, StartupError> {
         let mut problems = Vec::new();
+        if self.config.cookie_secret.is_none() {
+            self.config.cookie_secret =
+                std::env::var("AUTHROUTE_COOKIE_SECRET").ok().map(String::into_bytes);
+        }
         let directory = self.directory.unwrap_or_else(crate::defaults::directory);
         let sessions = self.sessions.unwrap_or_else(crate::defaults::sessions);
         let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
@@ -214,7 +239,23 @@ impl AppBuilder {
             }
         }
 
-        let mut router = RouterBuilder::new(&self.config, &auth_methods);
+        let (validators, mut validator_problems, _) = jwt_config::resolve_all(self.config.cookie_secret.as_deref());
+        problems.append(&mut validator_problems);
+        let mut static_uids: Vec<(&str, i64)> = validators
+            .by_name
+            .values()
+            .filter_map(|v| match v.def().user {
+                UserStrategy::Static(uid) => Some((v.name, uid)),
+                UserStrategy::Custom(_) => None,
+            })
+            .collect();
+        static_uids.sort_unstable();
+        for (name, uid) in static_uids {
+            let role = format!("the static user of validator `{name}`");
+            check_uid_exists(&*directory, Uid(uid), &role, &mut problems).await;
+        }
+
+        let mut router = RouterBuilder::new(&self.config, &auth_methods, &validators);
         for route in registry::routes() {
             router.add(route);
         }
@@ -236,6 +277,7 @@ impl AppBuilder {
         Ok(App {
             inner: Arc::new(AppInner {
                 router,
+                validators,
                 directory,
                 sessions,
                 clock,

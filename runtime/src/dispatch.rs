@@ -19,6 +19,7 @@ use crate::auth::{self, AuthFailure, Identity};
 use crate::context::RequestContext;
 use crate::registry::{AuthMethodDef, RouteDef};
 use crate::response::{Response, error_response};
+use crate::jwt::config::{Validator, Validators};
 use crate::rpc;
 
 /// How a route authenticates, resolved once at startup.
@@ -28,6 +29,8 @@ pub(crate) enum ResolvedAuth {
     Public,
     User,
     Custom(&'static AuthMethodDef),
+    Jwt(Arc<Validator>),
+    PublicOrJwt(Arc<Validator>),
 }
 
 /// A route, ready to serve.
@@ -104,6 +107,7 @@ impl Router {
 /// Builds the [`Router`] while collecting configuration problems.
 pub(crate) struct RouterBuilder<'a> {
     config: &'a Config,
+    validators: &'a Validators,
     auth_methods: &'a [&'static AuthMethodDef],
     paths: matchit::Router<usize>,
     entries: Vec<(&'static str, Vec<(Option<Method>, Arc<RouteEntry>)>)>,
@@ -112,10 +116,14 @@ pub(crate) struct RouterBuilder<'a> {
 }
 
 impl<'a> RouterBuilder<'a> {
-    pub(crate) fn new(config: &'a Config, auth_methods: &'a [&'static AuthMethodDef]) -> Self {
-        let _ = config;
+    pub(crate) fn new(
+        config: &'a Config,
+        auth_methods: &'a [&'static AuthMethodDef],
+        validators: &'a Validators,
+    ) -> Self {
         Self {
             config,
+            validators,
             auth_methods,
             paths: matchit::Router::new(),
             entries: Vec::new(),
@@ -201,6 +209,34 @@ impl<'a> RouterBuilder<'a> {
                 ResolvedAuth::Public
             }
             "user" => ResolvedAuth::User,
+            "jwt" | "public_or_jwt" => {
+                let public = def.auth == "public_or_jwt";
+                let mut all: Vec<_> = self.validators.by_name.values().collect();
+                if all.len() != 1 {
+                    all.sort_by_key(|v| v.name);
+                    let names: Vec<_> = all.iter().map(|v| v.name).collect();
+                    self.problems.push(format!(
+                        "route `{}` ({}) uses auth `{}`, which needs exactly one validator, but the application declares {} ({}); name the validator: `{}_<name>`",
+                        def.path, def.name, def.auth, names.len(), names.join(", "), def.auth
+                    ));
+                    return None;
+                }
+                return Some(self.jwt_auth(all[0].clone(), public));
+            }
+            name if name.starts_with("public_or_jwt_") || name.starts_with("jwt_") => {
+                let public = name.starts_with("public_or_jwt_");
+                let validator_name = name.trim_start_matches("public_or_").trim_start_matches("jwt_");
+                match self.validators.by_name.get(validator_name) {
+                    Some(v) => return Some(self.jwt_auth(v.clone(), public)),
+                    None => {
+                        self.problems.push(format!(
+                            "route `{}` ({}) uses auth `{name}`, but validator `{validator_name}` is not available (see the validator problems above)",
+                            def.path, def.name
+                        ));
+                        return None;
+                    }
+                }
+            }
             name => match self.auth_methods.iter().find(|m| m.name == name) {
                 Some(method) => ResolvedAuth::Custom(method),
                 None => {
@@ -213,6 +249,15 @@ impl<'a> RouterBuilder<'a> {
             },
         };
         Some(auth)
+    }
+
+    fn jwt_auth(&mut self, validator: Arc<Validator>, public: bool) -> ResolvedAuth {
+        if public {
+            self.uses_public = true;
+            ResolvedAuth::PublicOrJwt(validator)
+        } else {
+            ResolvedAuth::Jwt(validator)
+        }
     }
 
     pub(crate) fn finish(self) -> (Router, Vec<String>) {
@@ -310,7 +355,7 @@ impl App {
             Err(response) => return (route_error(&route, response), Some(auth_name)),
         };
 
-        let identity = match authenticate(self, &route, &head).await {
+        let mut identity = match authenticate(self, &route, &head).await {
             Ok(identity) => identity,
             Err(failure) => return (self.auth_failure(&route, failure), Some(auth_name)),
         };
@@ -327,6 +372,7 @@ impl App {
             None
         };
 
+        let set_cookies = identity.set_cookie.take().into_iter().collect();
         let ctx = RequestContext {
             head,
             body,
@@ -335,7 +381,7 @@ impl App {
             app: self.clone(),
             route: route.clone(),
             rpc,
-            set_cookies: Vec::new(),
+            set_cookies,
             handler_cookies: None,
         };
         let response = match CatchUnwind((route.def.handler)(ctx)).await {
@@ -421,6 +467,10 @@ async fn authenticate(
             };
             let uid = (method.func)(&request)?;
             Ok(Identity::authenticated(uid, session))
+        }
+        ResolvedAuth::Jwt(validator) => auth::jwt::authenticate(app, validator, false, head).await,
+        ResolvedAuth::PublicOrJwt(validator) => {
+            auth::jwt::authenticate(app, validator, true, head).await
         }
     }
 }

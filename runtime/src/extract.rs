@@ -296,3 +296,56 @@ fn store_error(err: &dyn std::error::Error) -> HttpError {
         "the session store is unavailable",
     )
 }
+
+/// The verified token's claims, deserialised into `T` only when a handler asks for them
+/// (default `serde_json::Value`). On `public_or_jwt_*` routes take `Option<Claims<T>>`.
+///
+/// ```
+/// use authroute::{Claims, Json, route};
+///
+/// #[derive(serde::Deserialize)]
+/// struct Scopes { scope: String }
+///
+/// authroute::validator! {
+///     name: "api", issuer: "https://issuer.example", audience: ["api"],
+///     algorithm: "HS256", secret: env("API_SECRET"), user: static(2),
+/// }
+///
+/// #[route("/scopes", methods = ["GET"], auth = "jwt_api")]
+/// async fn scopes(Claims(claims): Claims<Scopes>) -> String {
+///     claims.scope
+/// }
+/// # fn main() {}
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Claims<T = serde_json::Value>(pub T);
+
+fn claims_of<T: DeserializeOwned>(ctx: &RequestContext) -> Option<Result<Claims<T>, HttpError>> {
+    ctx.identity.token.as_ref().map(|token| {
+        token.claims::<T>().map(Claims).map_err(|err| {
+            HttpError::bad_request(format!("the token's claims do not have the expected shape: {err}"))
+        })
+    })
+}
+
+impl<T: DeserializeOwned> FromRequest<kind::jwt> for Claims<T> {
+    fn from_request(ctx: &mut RequestContext) -> Result<Self, HttpError> {
+        claims_of(ctx).unwrap_or_else(|| Err(internal("Claims")))
+    }
+}
+
+impl<T: DeserializeOwned> FromRequest<kind::public_or_jwt> for Option<Claims<T>> {
+    fn from_request(ctx: &mut RequestContext) -> Result<Self, HttpError> {
+        claims_of(ctx).transpose()
+    }
+}
+
+for_kinds!(Option<crate::directory::Partner> => [jwt, public_or_jwt], |ctx| Ok(ctx.identity.partner.clone()));
+for_kinds!(Option<crate::identity::PartnerId> => [jwt, public_or_jwt], |ctx| Ok(ctx.identity.partner.as_ref().map(|p| p.id)));
+
+/// The name of the validator that accepted the token (the first of a chain, or a later one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ValidatorName(pub &'static str);
+
+for_kinds!(ValidatorName => [jwt], |ctx| ctx.identity.validator.map(ValidatorName).ok_or_else(|| internal("ValidatorName")));
+for_kinds!(Option<ValidatorName> => [public_or_jwt], |ctx| Ok(ctx.identity.validator.map(ValidatorName)));

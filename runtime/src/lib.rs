@@ -79,19 +79,23 @@ mod dispatch;
 mod error;
 mod extract;
 mod identity;
+pub mod jwt;
 pub mod kind;
 mod registry;
 mod response;
 pub mod rpc;
 mod server;
 pub mod session;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use app::{App, AppBuilder, Config, RouteInfo, StartupError};
 pub use auth::custom::AuthRequest;
 pub use directory::{Directory, Partner, User};
 pub use error::{AuthError, BearerError};
 pub use extract::{
-    Caller, FromRequest, Params, Path, PathParams, Query, RawRequest, SessionControl,
+    Caller, Claims, FromRequest, Params, Path, PathParams, Query, RawRequest, SessionControl,
+    ValidatorName,
 };
 pub use identity::{PartnerId, Uid};
 pub use response::{HttpError, IntoResponse, Json, Response};
@@ -146,11 +150,44 @@ pub use authroute_macros::route;
 /// ```
 pub use authroute_macros::auth_method;
 
+/// Declares a JWT validator; `auth = "jwt_<name>"` and `"public_or_jwt_<name>"` then refer to
+/// it (see [`route`] for the scoping rule).
+///
+/// ```
+/// authroute::validator! {
+///     name: "demo",
+///     issuer: "theissuer",
+///     audience: ["auth_jwt_test_api"],
+///     algorithm: "HS256",
+///     secret: env("DEMO_JWT_SECRET", default = "a development secret of at least 32 bytes!"),
+///     user: static(2),
+///     partner: email,
+/// }
+///
+/// #[authroute::route("/whoami", methods = ["GET"], auth = "jwt_demo")]
+/// async fn whoami(uid: authroute::Uid) -> String { uid.to_string() }
+/// # fn main() {}
+/// ```
+///
+/// Fields: `name`, `issuer`, `audience` (list, or `env("VAR")` comma-separated), `algorithm`
+/// (HS256/384/512, RS*, PS*, ES256/384, EdDSA), exactly one key source (`secret`,
+/// `public_key` (PEM text), `public_key_file`, `jwks_uri`, `discovery: true`), `leeway`
+/// (seconds, default 0, at most 300), `typ`, `max_lifetime`, `user` (`static(<uid>)` or
+/// `custom(path)`), `partner` (`none`, `email` or `custom(path)`), `partner_required`,
+/// `next` (chain), `cookie` (`true` or `{ name, path, max_age, secure, same_site }`),
+/// `allow_http`. String values may be `env("VAR")` or `env("VAR", default = "...")`, read at
+/// startup. Mistakes are compile errors under the offending token.
+pub use authroute_macros::validator;
+
 /// For generated code only; not a stable API.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::context::{RequestContext, finish_http, finish_json};
     pub use crate::extract::FromRequest;
+    pub use crate::jwt::config::{
+        CookieDef, KeySource, ListSource, PartnerStrategy, UserStrategy, ValidatorDef,
+        ValueSource,
+    };
     pub use crate::registry::{AuthMethodDef, HandlerFuture, RouteDef};
     pub use inventory;
 }

@@ -4,7 +4,12 @@
 //! JWT family lives in `jwt`.
 
 pub mod custom;
+pub(crate) mod jwt;
 pub(crate) mod session;
+
+use std::sync::Arc;
+
+use crate::jwt::policy::VerifiedToken;
 
 use crate::directory::Partner;
 use crate::identity::Uid;
@@ -21,6 +26,12 @@ pub(crate) struct Identity {
     pub session: Option<Session>,
     /// The partner matched by a JWT validator's partner strategy.
     pub partner: Option<Partner>,
+    /// The verified token, on JWT routes.
+    pub token: Option<Arc<VerifiedToken>>,
+    /// The validator that accepted the token.
+    pub validator: Option<&'static str>,
+    /// A cookie-mode `Set-Cookie` for the response.
+    pub set_cookie: Option<http::HeaderValue>,
 }
 
 impl Identity {
@@ -29,7 +40,7 @@ impl Identity {
             uid: Some(uid),
             effective_uid: Some(uid),
             session,
-            partner: None,
+            ..Self::default()
         }
     }
 

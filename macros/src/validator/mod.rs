@@ -1,0 +1,18 @@
+//! `validator! { ... }`: parse the fields, check them, expand to a registered descriptor plus
+//! the `jwt_<name>` marker macro that auth strings and `next` resolve through.
+
+use proc_macro2::TokenStream;
+
+mod check;
+mod expand;
+mod parse;
+
+pub fn validator(input: TokenStream) -> TokenStream {
+    let result = parse::parse(input)
+        .and_then(check::check)
+        .map(|checked| expand::expand(&checked));
+    match result {
+        Ok(tokens) => tokens,
+        Err(err) => err.into_compile_error(),
+    }
+}

@@ -1,0 +1,243 @@
+//! `jwt_<name>` and `public_or_jwt_<name>`: bearer tokens checked by a validator chain
+//! (SPEC sections 3 to 7).
+
+use std::sync::Arc;
+
+use http::HeaderMap;
+use http::header::AUTHORIZATION;
+
+use super::{AuthFailure, Identity};
+use crate::app::App;
+use crate::directory::Partner;
+use crate::error::AuthError;
+use crate::identity::Uid;
+use crate::jwt::config::{PartnerStrategy, UserStrategy, Validator};
+use crate::jwt::cookie::CookieMode;
+use crate::jwt::policy::{self, VerifiedToken};
+
+/// What the `Authorization` header holds.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Credentials<'a> {
+    None,
+    Bearer(&'a str),
+}
+
+/// Parses the `Authorization` header strictly: one header, `Bearer` (any case), one space, a
+/// token of token68 characters. Anything else is `invalid_request` (RFC 6750 section 3.1).
+pub(crate) fn bearer(headers: &HeaderMap) -> Result<Credentials<'_>, AuthError> {
+    let mut values = headers.get_all(AUTHORIZATION).iter();
+    let Some(value) = values.next() else {
+        return Ok(Credentials::None);
+    };
+    if values.next().is_some() {
+        return Err(AuthError::invalid_request(
+            "several `Authorization` headers were sent",
+        ));
+    }
+    let malformed = || {
+        AuthError::invalid_request("the `Authorization` header must be `Bearer <token>`")
+    };
+    let value = value.to_str().map_err(|_| malformed())?;
+    let (scheme, token) = value.split_once(' ').ok_or_else(malformed)?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Err(malformed());
+    }
+    let is_token68 = |b: u8| b.is_ascii_alphanumeric() || b"-._~+/=".contains(&b);
+    if token.is_empty() || !token.bytes().all(is_token68) {
+        return Err(malformed());
+    }
+    Ok(Credentials::Bearer(token))
+}
+
+/// Runs the route's validator chain on the request.
+pub(crate) async fn authenticate(
+    app: &App,
+    validator: &Arc<Validator>,
+    public: bool,
+    head: &http::request::Parts,
+) -> Result<Identity, AuthFailure> {
+    if let Some(session) = super::session::load_session(app, &head.headers).await? {
+        tracing::warn!(
+            validator = validator.name,
+            uid = session.uid.0,
+            "JWT route called with a logged-in session; refused (a bearer token never mixes with a session)"
+        );
+        return Err(AuthError::invalid_request(
+            "this route accepts bearer tokens only; log out of the session first",
+        )
+        .with_realm(validator.name)
+        .into());
+    }
+    // The header always wins; a malformed header never falls back to the cookie.
+    let token = match bearer(&head.headers) {
+        Err(err) => return Err(err.with_realm(validator.name).into()),
+        Ok(Credentials::Bearer(token)) => token,
+        Ok(Credentials::None) => {
+            let cookie = validator.cookie.as_ref().and_then(|c| c.read(&head.headers).map(|t| (c, t)));
+            return match cookie {
+                Some((mode, cookie_token)) => from_cookie(app, validator, mode, cookie_token).await,
+                None if public => Ok(Identity::anonymous(app.public_uid_or_default())),
+                None => Err(AuthError::missing("a bearer token is required")
+                    .with_realm(validator.name)
+                    .into()),
+            };
+        }
+    };
+
+    let chain = app.validators().chain(validator);
+    let mut reasons: Vec<String> = Vec::new();
+    let mut last_error = None;
+    for candidate in &chain {
+        match accept(app, candidate, token).await {
+            Ok(identity) => return Ok(identity),
+            Err(Refusal::Auth(err, detail)) if err.status() == http::StatusCode::UNAUTHORIZED => {
+                reasons.push(format!("{}: {detail}", candidate.name));
+                last_error = Some(err);
+            }
+            Err(Refusal::Auth(err, _)) => return Err(err.into()),
+            Err(Refusal::Other(other)) => return Err(other),
+        }
+    }
+    match (reasons.len(), last_error) {
+        (1, Some(err)) => Err(err.into()),
+        _ => Err(AuthError::invalid_token(reasons.join("\n"))
+            .with_realm(validator.name)
+            .into()),
+    }
+}
+
+/// Why one validator refused: the client-facing error, plus the detail a chain's composite
+/// description lists (never token text).
+enum Refusal {
+    Auth(AuthError, String),
+    Other(AuthFailure),
+}
+
+impl From<AuthFailure> for Refusal {
+    fn from(failure: AuthFailure) -> Self {
+        match failure {
+            AuthFailure::Refused(err) => {
+                let detail = err.description().to_string();
+                Refusal::Auth(err, detail)
+            }
+            other => Refusal::Other(other),
+        }
+    }
+}
+
+fn refusal(validator: &Validator, detail: String) -> Refusal {
+    Refusal::Auth(
+        AuthError::invalid_token("the access token is invalid").with_realm(validator.name),
+        detail,
+    )
+}
+
+/// A cookie-mode cookie instead of the header: checked against the cookie secret, then the
+/// validator's strategies run and the cookie is renewed.
+async fn from_cookie(
+    app: &App,
+    validator: &Validator,
+    mode: &CookieMode,
+    token: &str,
+) -> Result<Identity, AuthFailure> {
+    let verified = policy::parse(token, &mode.policy)
+        .and_then(|unverified| unverified.verify(&mode.decoding, &mode.policy, app.now()))
+        .map_err(|err| {
+            tracing::info!(validator = validator.name, reason = %err, "cookie token refused");
+            AuthError::invalid_token("the access token is invalid").with_realm(validator.name)
+        })?;
+    match identify(app, validator, verified).await {
+        Ok(identity) => Ok(identity),
+        Err(Refusal::Auth(err, _)) => Err(err.into()),
+        Err(Refusal::Other(other)) => Err(other),
+    }
+}
+
+/// One validator's verdict on a token.
+async fn accept(app: &App, validator: &Validator, token: &str) -> Result<Identity, Refusal> {
+    let verified = policy::parse(token, &validator.policy)
+        .and_then(|unverified| unverified.verify(&validator.key, &validator.policy, app.now()))
+        .map_err(|err| {
+            tracing::info!(validator = validator.name, reason = %err, "token refused");
+            refusal(validator, err.to_string())
+        })?;
+    identify(app, validator, verified).await
+}
+
+/// The validator's user, partner and cookie settings applied to an accepted token.
+async fn identify(
+    app: &App,
+    validator: &Validator,
+    verified: VerifiedToken,
+) -> Result<Identity, Refusal> {
+    let directory = app.directory();
+    let uid = match validator.def.user {
+        UserStrategy::Static(uid) => Uid(uid),
+        UserStrategy::Custom(strategy) => strategy(&verified, directory)
+            .await
+            .map_err(|err| AuthFailure::Refused(err.with_realm(validator.name)))?,
+    };
+    let partner = match validator.def.partner {
+        PartnerStrategy::None => None,
+        PartnerStrategy::Email => partner_by_email(app, &verified).await?,
+        PartnerStrategy::Custom(strategy) => strategy(&verified, directory)
+            .await
+            .map_err(|err| AuthFailure::Refused(err.with_realm(validator.name)))?,
+    };
+    if validator.def.partner_required && partner.is_none() {
+        return Err(refusal(validator, "no partner matches the token".to_string()));
+    }
+    let set_cookie = validator.cookie.as_ref().and_then(|mode| {
+        mode.issue(&verified, &validator.policy.issuer, &validator.policy.audience, app.now())
+    });
+    Ok(Identity {
+        uid: Some(uid),
+        effective_uid: Some(uid),
+        session: None,
+        partner,
+        token: Some(Arc::new(verified)),
+        validator: Some(validator.name),
+        set_cookie,
+    })
+}
+
+/// Exactly one partner with the token's `email`, else none.
+async fn partner_by_email(
+    app: &App,
+    token: &VerifiedToken,
+) -> Result<Option<Partner>, AuthFailure> {
+    let Some(email) = token.email() else {
+        return Ok(None);
+    };
+    let mut partners = app
+        .directory()
+        .partners_by_email(email)
+        .await
+        .map_err(|err| AuthFailure::Internal(err.to_string()))?;
+    Ok(if partners.len() == 1 { partners.pop() } else { None })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(values: &[&[u8]]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for v in values {
+            map.append(AUTHORIZATION, http::HeaderValue::from_bytes(v).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn bearer_parsing() {
+        assert_eq!(bearer(&headers(&[])).unwrap(), Credentials::None);
+        assert_eq!(bearer(&headers(&[b"Bearer abc.def.ghi"])).unwrap(), Credentials::Bearer("abc.def.ghi"));
+        assert_eq!(bearer(&headers(&[b"bEaReR abc"])).unwrap(), Credentials::Bearer("abc"));
+        for bad in [&b"a"[..], b"Bearer", b"Bearer ", b"Bearer x y", b"Basic abc", b"Bearer\tabc", b"Bearer a,b", b"Bearer \xff"] {
+            let err = bearer(&headers(&[bad])).unwrap_err();
+            assert_eq!(err.bearer_error(), Some(crate::error::BearerError::InvalidRequest), "{bad:?}");
+        }
+        assert!(bearer(&headers(&[b"Bearer a", b"Bearer b"])).is_err());
+    }
+}

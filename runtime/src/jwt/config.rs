@@ -1,0 +1,385 @@
+//! What `validator!` registers, and its resolution at startup into a ready [`Validator`]:
+//! environment variables read, keys parsed, static users checked, chains linked.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use jsonwebtoken::{Algorithm, DecodingKey};
+
+use super::cookie::{CookieMode, MIN_COOKIE_SECRET};
+use super::keys;
+use super::policy::{Policy, VerifiedToken};
+use crate::directory::{BoxFuture, Directory, Partner};
+use crate::error::AuthError;
+use crate::identity::Uid;
+
+/// A string known at compile time, or read from the environment at startup.
+#[derive(Debug, Clone, Copy)]
+pub enum ValueSource {
+    /// Written in the code.
+    Literal(&'static str),
+    /// An environment variable, with an optional default.
+    Env {
+        /// Variable name.
+        var: &'static str,
+        /// Used (with a warning for secrets) when the variable is unset.
+        default: Option<&'static str>,
+    },
+}
+
+/// A list of strings: literal, or a comma-separated environment variable.
+#[derive(Debug, Clone, Copy)]
+pub enum ListSource {
+    /// Written in the code.
+    Literal(&'static [&'static str]),
+    /// A comma-separated value.
+    Split(ValueSource),
+}
+
+/// Where a validator's verification key comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum KeySource {
+    /// HMAC shared secret (HS*).
+    Secret(ValueSource),
+    /// PEM public key text.
+    PublicKeyPem(ValueSource),
+    /// Path of a PEM public key file.
+    PublicKeyFile(ValueSource),
+    /// A JWKS document URL.
+    JwksUri(ValueSource),
+    /// OIDC discovery from the issuer.
+    Discovery,
+}
+
+/// A custom user strategy: the uid for a verified token.
+pub type UserStrategyFn =
+    for<'a> fn(&'a VerifiedToken, &'a dyn Directory) -> BoxFuture<'a, Result<Uid, AuthError>>;
+
+/// A custom partner strategy: the partner for a verified token, if any.
+pub type PartnerStrategyFn = for<'a> fn(
+    &'a VerifiedToken,
+    &'a dyn Directory,
+) -> BoxFuture<'a, Result<Option<Partner>, AuthError>>;
+
+/// How the request's uid is found.
+#[derive(Debug, Clone, Copy)]
+pub enum UserStrategy {
+    /// Always this uid.
+    Static(i64),
+    /// Computed by the application.
+    Custom(UserStrategyFn),
+}
+
+/// How the request's partner is found.
+#[derive(Debug, Clone, Copy)]
+pub enum PartnerStrategy {
+    /// No partner.
+    None,
+    /// Exactly one partner whose e-mail equals the `email` claim, else none.
+    Email,
+    /// Computed by the application.
+    Custom(PartnerStrategyFn),
+}
+
+/// Cookie mode settings as declared.
+#[derive(Debug, Clone, Copy)]
+pub struct CookieDef {
+    /// Cookie name.
+    pub name: &'static str,
+    /// Cookie path.
+    pub path: &'static str,
+    /// Lifetime in seconds.
+    pub max_age: i64,
+    /// `Secure` attribute.
+    pub secure: bool,
+    /// `SameSite`: `Strict`, `Lax` or `None`.
+    pub same_site: &'static str,
+}
+
+/// One `validator!`, as registered.
+#[derive(Debug)]
+pub struct ValidatorDef {
+    /// The validator's name (`jwt_<name>`).
+    pub name: &'static str,
+    /// Expected `iss`.
+    pub issuer: ValueSource,
+    /// Accepted audiences.
+    pub audience: ListSource,
+    /// The one accepted algorithm.
+    pub algorithm: &'static str,
+    /// Verification key source.
+    pub key: KeySource,
+    /// Allow plain-http JWKS and discovery URLs.
+    pub allow_http: bool,
+    /// Clock-skew leeway in seconds.
+    pub leeway: u64,
+    /// Required `typ` header.
+    pub typ: Option<&'static str>,
+    /// Largest accepted token lifetime in seconds.
+    pub max_lifetime: Option<u64>,
+    /// User strategy.
+    pub user: UserStrategy,
+    /// Partner strategy.
+    pub partner: PartnerStrategy,
+    /// Refuse tokens without a partner.
+    pub partner_required: bool,
+    /// Next validator of the chain.
+    pub next: Option<&'static str>,
+    /// Cookie mode.
+    pub cookie: Option<CookieDef>,
+    /// Module that declared it.
+    pub defined_at: &'static str,
+}
+
+inventory::collect!(ValidatorDef);
+
+/// A validator ready to check tokens.
+#[derive(Debug)]
+pub struct Validator {
+    /// Its name.
+    pub name: &'static str,
+    /// The decoding policy.
+    pub policy: Policy,
+    pub(crate) key: DecodingKey,
+    pub(crate) def: &'static ValidatorDef,
+    /// The HMAC secret of HS* validators, kept for the `testing` token minter.
+    #[cfg_attr(not(feature = "testing"), allow(dead_code))]
+    pub(crate) secret: Option<Vec<u8>>,
+    /// Cookie mode, when declared.
+    pub(crate) cookie: Option<CookieMode>,
+}
+
+impl Validator {
+    /// The declaration.
+    pub fn def(&self) -> &'static ValidatorDef {
+        self.def
+    }
+}
+
+/// Every validator by name, plus the chains.
+#[derive(Debug, Default)]
+pub(crate) struct Validators {
+    pub by_name: HashMap<&'static str, Arc<Validator>>,
+}
+
+impl Validators {
+    /// The validator and the ones chained after it, in order.
+    pub(crate) fn chain(&self, first: &Arc<Validator>) -> Vec<Arc<Validator>> {
+        let mut chain = vec![first.clone()];
+        let mut next = first.def.next;
+        while let Some(name) = next {
+            let Some(v) = self.by_name.get(name) else {
+                break;
+            };
+            if chain.iter().any(|c| c.name == v.name) {
+                break;
+            }
+            chain.push(v.clone());
+            next = v.def.next;
+        }
+        chain
+    }
+}
+
+/// Reads an environment source; `Err` names the variable.
+pub(crate) fn resolve_value(
+    source: &ValueSource,
+    validator: &str,
+    field: &str,
+) -> Result<(String, bool), String> {
+    match source {
+        ValueSource::Literal(value) => Ok((value.to_string(), false)),
+        ValueSource::Env { var, default } => match std::env::var(var) {
+            Ok(value) => Ok((value, false)),
+            Err(std::env::VarError::NotUnicode(_)) => Err(format!(
+                "validator `{validator}`: environment variable `{var}` ({field}) is not valid UTF-8"
+            )),
+            Err(std::env::VarError::NotPresent) => match default {
+                Some(value) => Ok((value.to_string(), true)),
+                None => Err(format!(
+                    "validator `{validator}`: environment variable `{var}` ({field}) is not set; set it or give a default with `env(\"{var}\", default = \"...\")`"
+                )),
+            },
+        },
+    }
+}
+
+/// Resolves every registered validator; returns the ready ones and every problem found.
+pub(crate) fn resolve_all(
+    cookie_secret: Option<&[u8]>,
+) -> (Validators, Vec<String>, Vec<&'static ValidatorDef>) {
+    let defs: Vec<&'static ValidatorDef> = inventory::iter::<ValidatorDef>.into_iter().collect();
+    let mut problems = Vec::new();
+    let mut validators = Validators::default();
+    for (i, def) in defs.iter().enumerate() {
+        if let Some(first) = defs[..i].iter().find(|d| d.name == def.name) {
+            problems.push(format!(
+                "validator `{}` is declared twice, in `{}` and in `{}`; rename one of them",
+                def.name, first.defined_at, def.defined_at
+            ));
+            continue;
+        }
+        match resolve(def, cookie_secret) {
+            Ok(v) => {
+                validators.by_name.insert(def.name, Arc::new(v));
+            }
+            Err(mut errs) => problems.append(&mut errs),
+        }
+    }
+    problems.extend(chain_problems(&defs));
+    (validators, problems, defs)
+}
+
+fn resolve(
+    def: &'static ValidatorDef,
+    cookie_secret: Option<&[u8]>,
+) -> Result<Validator, Vec<String>> {
+    let mut problems = Vec::new();
+    let name = def.name;
+    let cookie_secret = match (def.cookie, cookie_secret) {
+        (None, _) => None,
+        (Some(_), Some(secret)) if secret.len() >= MIN_COOKIE_SECRET => Some(secret),
+        (Some(_), Some(secret)) => {
+            problems.push(format!(
+                "validator `{name}` uses cookie mode, but the cookie secret is {} bytes; it needs at least {MIN_COOKIE_SECRET} (set `AUTHROUTE_COOKIE_SECRET` or call `AppBuilder::cookie_secret`)",
+                secret.len()
+            ));
+            None
+        }
+        (Some(_), None) => {
+            problems.push(format!(
+                "validator `{name}` uses cookie mode, but no cookie secret is configured; set `AUTHROUTE_COOKIE_SECRET` (at least {MIN_COOKIE_SECRET} bytes) or call `AppBuilder::cookie_secret`"
+            ));
+            None
+        }
+    };
+    let issuer = resolve_value(&def.issuer, name, "issuer")
+        .map_err(|e| problems.push(e))
+        .ok()
+        .map(|v| v.0);
+    let audience: Option<Vec<String>> = match def.audience {
+        ListSource::Literal(list) => Some(list.iter().map(|s| s.to_string()).collect()),
+        ListSource::Split(source) => resolve_value(&source, name, "audience")
+            .map_err(|e| problems.push(e))
+            .ok()
+            .map(|(v, _)| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(String::from)
+                    .collect()
+            }),
+    };
+    if audience.as_ref().is_some_and(Vec::is_empty) {
+        problems.push(format!("validator `{name}`: the audience list is empty"));
+    }
+    let algorithm: Option<Algorithm> = def.algorithm.parse().ok();
+    if algorithm.is_none() {
+        problems.push(format!(
+            "validator `{name}`: unsupported algorithm `{}`",
+            def.algorithm
+        ));
+    }
+    let key = algorithm.and_then(|alg| match resolve_key(def, alg) {
+        Ok(key) => Some(key),
+        Err(e) => {
+            problems.push(e);
+            None
+        }
+    });
+    match (issuer, audience, algorithm, key) {
+        (Some(issuer), Some(audience), Some(algorithm), Some((key, secret))) if problems.is_empty() => {
+            let mut policy = Policy::new(algorithm, audience, issuer);
+            policy.leeway = def.leeway;
+            policy.required_typ = def.typ.map(String::from);
+            policy.max_lifetime = def.max_lifetime;
+            let cookie = def.cookie.zip(cookie_secret).map(|(settings, secret)| {
+                CookieMode::new(settings, &policy.issuer, &policy.audience, secret)
+            });
+            Ok(Validator {
+                name,
+                policy,
+                key,
+                def,
+                secret,
+                cookie,
+            })
+        }
+        _ => Err(problems),
+    }
+}
+
+fn resolve_key(
+    def: &'static ValidatorDef,
+    alg: Algorithm,
+) -> Result<(DecodingKey, Option<Vec<u8>>), String> {
+    let name = def.name;
+    match def.key {
+        KeySource::Secret(source) => {
+            let (secret, defaulted) = resolve_value(&source, name, "secret")?;
+            if defaulted {
+                tracing::warn!(validator = name, "using the built-in development secret; set the environment variable for any real deployment");
+            }
+            let key = keys::hmac_key(secret.as_bytes(), alg)
+                .map_err(|e| format!("validator `{name}`: {e}"))?;
+            Ok((key, Some(secret.into_bytes())))
+        }
+        KeySource::PublicKeyPem(source) => {
+            let (pem, _) = resolve_value(&source, name, "public_key")?;
+            keys::pem_public_key(pem.as_bytes(), alg)
+                .map(|key| (key, None))
+                .map_err(|e| format!("validator `{name}`: public key: {e}"))
+        }
+        KeySource::PublicKeyFile(source) => {
+            let (path, _) = resolve_value(&source, name, "public_key_file")?;
+            let pem = std::fs::read(&path).map_err(|e| {
+                format!("validator `{name}`: cannot read public key file `{path}`: {e}")
+            })?;
+            keys::pem_public_key(&pem, alg)
+                .map(|key| (key, None))
+                .map_err(|e| format!("validator `{name}`: public key file `{path}`: {e}"))
+        }
+        KeySource::JwksUri(_) | KeySource::Discovery => Err(format!(
+            "validator `{name}`: JWKS key sources are not supported yet; use `secret` or `public_key`"
+        )),
+    }
+}
+
+/// `next` links that form a cycle, each reported once in chain order.
+pub(crate) fn chain_problems(defs: &[&'static ValidatorDef]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut reported: Vec<Vec<&str>> = Vec::new();
+    // Sorted so that a cycle is always reported from its first member by name.
+    let mut starts = defs.to_vec();
+    starts.sort_by_key(|d| d.name);
+    for start in &starts {
+        let mut path = vec![start.name];
+        let mut current = *start;
+        while let Some(next) = current.next {
+            if let Some(pos) = path.iter().position(|n| *n == next) {
+                let mut cycle: Vec<&str> = path[pos..].to_vec();
+                let mut canonical = cycle.clone();
+                canonical.sort_unstable();
+                if pos == 0 && !reported.contains(&canonical) {
+                    reported.push(canonical);
+                    cycle.push(next);
+                    problems.push(format!(
+                        "Validators mustn't make a closed chain: {}.",
+                        cycle.join(" -> ")
+                    ));
+                }
+                break;
+            }
+            let Some(def) = defs.iter().find(|d| d.name == next) else {
+                problems.push(format!(
+                    "validator `{}`: `next` names `{next}`, which is not declared",
+                    current.name
+                ));
+                break;
+            };
+            path.push(next);
+            current = def;
+        }
+    }
+    problems
+}

@@ -1,0 +1,5 @@
+authroute::validator! {
+    name: "demo", issuer: "i", audience: [], algorithm: "HS256",
+    secret: "a-secret-that-is-long-enough-for-hs256!!", user: static(1),
+}
+fn main() {}
