@@ -47,7 +47,13 @@ async fn server() -> (String, authroute::ServerHandle) {
     let directory = MemoryDirectory::new(PasswordHasher::fast_for_tests());
     for name in ["Administrator", "Marc Demo"] {
         directory
-            .add_user(NewUser { login: None, password: None, name: name.into(), active: true, partner_id: None })
+            .add_user(NewUser {
+                login: None,
+                password: None,
+                name: name.into(),
+                active: true,
+                partner_id: None,
+            })
             .unwrap();
     }
     let app = App::builder()
@@ -63,7 +69,12 @@ async fn server() -> (String, authroute::ServerHandle) {
 
 fn token(aud: &str) -> String {
     let claims = json!({"iss": "theissuer", "aud": aud, "exp": NOW + 60});
-    encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(GOOD.as_bytes())).unwrap()
+    encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &EncodingKey::from_secret(GOOD.as_bytes()),
+    )
+    .unwrap()
 }
 
 async fn get(url: String, headers: &[(&str, String)]) -> (u16, reqwest::header::HeaderMap, Value) {
@@ -74,16 +85,27 @@ async fn get(url: String, headers: &[(&str, String)]) -> (u16, reqwest::header::
     let response = request.send().await.unwrap();
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    (status, headers, response.json().await.unwrap_or(Value::Null))
+    (
+        status,
+        headers,
+        response.json().await.unwrap_or(Value::Null),
+    )
 }
 
 #[tokio::test]
 async fn seven_validators_fail_differently_and_are_all_listed() {
     let (base, _server) = server().await;
-    let (status, headers, body) = get(format!("{base}/seven"), &[("Authorization", format!("Bearer {}", token("api")))]).await;
+    let (status, headers, body) = get(
+        format!("{base}/seven"),
+        &[("Authorization", format!("Bearer {}", token("api")))],
+    )
+    .await;
     assert_eq!(status, 401);
     assert_eq!(headers.get_all("www-authenticate").iter().count(), 1);
-    assert_eq!(headers["www-authenticate"], r#"Bearer realm="v1", error="invalid_token""#);
+    assert_eq!(
+        headers["www-authenticate"],
+        r#"Bearer realm="v1", error="invalid_token""#
+    );
     assert_eq!(body["error"], "invalid_token");
     let description = body["error_description"].as_str().unwrap();
     println!("composite 401 body: {body}");
@@ -100,7 +122,11 @@ async fn seven_validators_fail_differently_and_are_all_listed() {
 #[tokio::test]
 async fn the_accepting_validator_of_a_chain_applies() {
     let (base, _server) = server().await;
-    let (status, _, body) = get(format!("{base}/two"), &[("Authorization", format!("Bearer {}", token("api")))]).await;
+    let (status, _, body) = get(
+        format!("{base}/two"),
+        &[("Authorization", format!("Bearer {}", token("api")))],
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body, json!({"uid": 2, "validator": "second"}));
 }
@@ -108,10 +134,21 @@ async fn the_accepting_validator_of_a_chain_applies() {
 #[tokio::test]
 async fn a_multi_audience_cookie_is_accepted_on_the_next_request() {
     let (base, _server) = server().await;
-    let (status, headers, _) = get(format!("{base}/multi"), &[("Authorization", format!("Bearer {}", token("web")))]).await;
+    let (status, headers, _) = get(
+        format!("{base}/multi"),
+        &[("Authorization", format!("Bearer {}", token("web")))],
+    )
+    .await;
     assert_eq!(status, 200);
     let set_cookie = headers["set-cookie"].to_str().unwrap().to_string();
-    for attribute in ["multi=", "HttpOnly", "Secure", "SameSite=Lax", "Max-Age=600", "Path=/"] {
+    for attribute in [
+        "multi=",
+        "HttpOnly",
+        "Secure",
+        "SameSite=Lax",
+        "Max-Age=600",
+        "Path=/",
+    ] {
         assert!(set_cookie.contains(attribute), "{set_cookie}");
     }
     let cookie = set_cookie.split(';').next().unwrap().to_string();

@@ -11,8 +11,20 @@ validator! { name: "selfish", issuer: "i", audience: ["a"], algorithm: "HS256", 
 async fn cycles_are_startup_errors() {
     let err = App::builder().build().await.unwrap_err();
     let message = err.to_string();
-    assert!(err.problems.contains(&"Validators mustn't make a closed chain: c1 -> c2 -> c3 -> c1.".to_string()), "{message}");
-    assert!(err.problems.contains(&"Validators mustn't make a closed chain: selfish -> selfish.".to_string()), "{message}");
-    let cycles = err.problems.iter().filter(|p| p.contains("closed chain")).count();
+    assert!(
+        err.problems
+            .contains(&"Validators mustn't make a closed chain: c1 -> c2 -> c3 -> c1.".to_string()),
+        "{message}"
+    );
+    assert!(
+        err.problems
+            .contains(&"Validators mustn't make a closed chain: selfish -> selfish.".to_string()),
+        "{message}"
+    );
+    let cycles = err
+        .problems
+        .iter()
+        .filter(|p| p.contains("closed chain"))
+        .count();
     assert_eq!(cycles, 2, "each cycle is reported once: {message}");
 }

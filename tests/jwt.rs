@@ -63,7 +63,12 @@ validator! {
 }
 
 #[route("/demo", methods = ["GET"], auth = "jwt_demo")]
-async fn demo(uid: Uid, partner: Option<Partner>, validator: ValidatorName, Claims(claims): Claims) -> Json<Value> {
+async fn demo(
+    uid: Uid,
+    partner: Option<Partner>,
+    validator: ValidatorName,
+    Claims(claims): Claims,
+) -> Json<Value> {
     Json(json!({
         "uid": uid,
         "partner": partner.map(|p| p.name),
@@ -144,7 +149,10 @@ async fn server() -> Server {
         .build()
         .await
         .expect("test app starts");
-    let handle = app.spawn("127.0.0.1:0".parse().unwrap()).await.expect("bind");
+    let handle = app
+        .spawn("127.0.0.1:0".parse().unwrap())
+        .await
+        .expect("bind");
     Server {
         base: format!("http://{}", handle.addr()),
         client: reqwest::Client::new(),
@@ -165,7 +173,12 @@ fn claims(extra: Value) -> Value {
 }
 
 fn hs(alg: Algorithm, secret: &str, claims: &Value) -> String {
-    encode(&Header::new(alg), claims, &EncodingKey::from_secret(secret.as_bytes())).unwrap()
+    encode(
+        &Header::new(alg),
+        claims,
+        &EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .unwrap()
 }
 
 fn token(extra: Value) -> String {
@@ -198,7 +211,11 @@ async fn reply(response: reqwest::Response) -> Reply {
         .collect();
     let text = response.text().await.unwrap();
     let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    Reply { status, challenge, body }
+    Reply {
+        status,
+        challenge,
+        body,
+    }
 }
 
 fn bearer(token: &str) -> String {
@@ -207,9 +224,15 @@ fn bearer(token: &str) -> String {
 
 fn assert_invalid_token(reply: &Reply, token: &str) {
     assert_eq!(reply.status, 401, "{:?}", reply.body);
-    assert_eq!(reply.challenge, vec![r#"Bearer realm="demo", error="invalid_token""#.to_string()]);
+    assert_eq!(
+        reply.challenge,
+        vec![r#"Bearer realm="demo", error="invalid_token""#.to_string()]
+    );
     assert_eq!(reply.body["error"], "invalid_token");
-    assert!(!reply.body.to_string().contains(token), "the body must not echo the token");
+    assert!(
+        !reply.body.to_string().contains(token),
+        "the body must not echo the token"
+    );
 }
 
 #[tokio::test]
@@ -221,7 +244,11 @@ async fn missing_and_malformed_headers() {
     for bad in ["a", "Bearer", "Bearer ", "Bearer x y", "Basic abc"] {
         let r = s.get("/demo", Some(bad)).await;
         assert_eq!(r.status, 401, "{bad:?}");
-        assert_eq!(r.challenge, vec![r#"Bearer realm="demo", error="invalid_request""#.to_string()], "{bad:?}");
+        assert_eq!(
+            r.challenge,
+            vec![r#"Bearer realm="demo", error="invalid_request""#.to_string()],
+            "{bad:?}"
+        );
         assert_eq!(r.body["error"], "invalid_request");
     }
 }
@@ -229,11 +256,23 @@ async fn missing_and_malformed_headers() {
 #[tokio::test]
 async fn valid_token_with_partner_by_email() {
     let s = server().await;
-    let r = s.get("/demo", Some(&bearer(&token(json!({"email": "mark.brown23@example.com", "sub": "u1"}))))).await;
+    let r = s
+        .get(
+            "/demo",
+            Some(&bearer(&token(
+                json!({"email": "mark.brown23@example.com", "sub": "u1"}),
+            ))),
+        )
+        .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
-    assert_eq!(r.body, json!({"uid": 2, "partner": "Marc Demo", "validator": "demo", "sub": "u1"}));
+    assert_eq!(
+        r.body,
+        json!({"uid": 2, "partner": "Marc Demo", "validator": "demo", "sub": "u1"})
+    );
     // `Bearer` is matched case-insensitively (RFC 9110 11.1).
-    let r = s.get("/demo", Some(&format!("bearer {}", token(json!({}))))).await;
+    let r = s
+        .get("/demo", Some(&format!("bearer {}", token(json!({})))))
+        .await;
     assert_eq!(r.status, 200);
     assert_eq!(r.body["partner"], Value::Null);
 }
@@ -241,8 +280,14 @@ async fn valid_token_with_partner_by_email() {
 #[tokio::test]
 async fn partner_not_found_or_ambiguous_is_none() {
     let s = server().await;
-    for email in ["nobody@example.com", "twin@example.com", "MARK.BROWN23@example.com"] {
-        let r = s.get("/demo", Some(&bearer(&token(json!({"email": email}))))).await;
+    for email in [
+        "nobody@example.com",
+        "twin@example.com",
+        "MARK.BROWN23@example.com",
+    ] {
+        let r = s
+            .get("/demo", Some(&bearer(&token(json!({"email": email})))))
+            .await;
         assert_eq!(r.status, 200);
         assert_eq!(r.body["partner"], Value::Null, "{email}");
     }
@@ -251,13 +296,21 @@ async fn partner_not_found_or_ambiguous_is_none() {
 #[tokio::test]
 async fn partner_required() {
     let s = server().await;
-    let r = s.get("/required", Some(&bearer(&token(json!({"email": "admin@example.com"}))))).await;
+    let r = s
+        .get(
+            "/required",
+            Some(&bearer(&token(json!({"email": "admin@example.com"})))),
+        )
+        .await;
     assert_eq!(r.status, 200);
     assert_eq!(r.body["partner"], "Administrator");
     let t = token(json!({"email": "nobody@example.com"}));
     let r = s.get("/required", Some(&bearer(&t))).await;
     assert_eq!(r.status, 401);
-    assert_eq!(r.challenge, vec![r#"Bearer realm="required", error="invalid_token""#.to_string()]);
+    assert_eq!(
+        r.challenge,
+        vec![r#"Bearer realm="required", error="invalid_token""#.to_string()]
+    );
 }
 
 #[tokio::test]
@@ -271,17 +324,34 @@ async fn claims_that_must_fail() {
         ("missing exp", token(json!({"exp": null}))),
         ("missing aud", token(json!({"aud": null}))),
         ("missing iss", token(json!({"iss": null}))),
-        ("wrong secret", hs(Algorithm::HS256, "another-secret-that-is-also-long-enough!", &claims(json!({})))),
-        ("HS384 on an HS256 validator", hs(Algorithm::HS384, SECRET, &claims(json!({})))),
+        (
+            "wrong secret",
+            hs(
+                Algorithm::HS256,
+                "another-secret-that-is-also-long-enough!",
+                &claims(json!({})),
+            ),
+        ),
+        (
+            "HS384 on an HS256 validator",
+            hs(Algorithm::HS384, SECRET, &claims(json!({}))),
+        ),
     ];
     for (what, t) in cases {
         let r = s.get("/demo", Some(&bearer(&t))).await;
         assert_invalid_token(&r, &t);
-        assert_eq!(r.body["error_description"], "the access token is invalid", "{what}");
+        assert_eq!(
+            r.body["error_description"], "the access token is invalid",
+            "{what}"
+        );
     }
     // alg: none, hand-built.
     let b64 = |v: &Value| base64_url(&serde_json::to_vec(v).unwrap());
-    let none = format!("{}.{}.", b64(&json!({"alg": "none"})), b64(&claims(json!({}))));
+    let none = format!(
+        "{}.{}.",
+        b64(&json!({"alg": "none"})),
+        b64(&claims(json!({})))
+    );
     let r = s.get("/demo", Some(&bearer(&none))).await;
     assert_eq!(r.status, 401);
 }
@@ -290,7 +360,10 @@ fn base64_url(bytes: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
         for i in 0..=chunk.len() {
             out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
         }
@@ -301,9 +374,13 @@ fn base64_url(bytes: &[u8]) -> String {
 #[tokio::test]
 async fn time_claims() {
     let s = server().await;
-    let ok = s.get("/demo", Some(&bearer(&token(json!({"nbf": NOW - 60}))))).await;
+    let ok = s
+        .get("/demo", Some(&bearer(&token(json!({"nbf": NOW - 60})))))
+        .await;
     assert_eq!(ok.status, 200);
-    let ok = s.get("/demo", Some(&bearer(&token(json!({"exp": NOW + 1}))))).await;
+    let ok = s
+        .get("/demo", Some(&bearer(&token(json!({"exp": NOW + 1})))))
+        .await;
     assert_eq!(ok.status, 200);
 }
 
@@ -319,7 +396,9 @@ async fn audience_lists() {
         (json!("A1"), 401),
         (json!("a1 "), 401),
     ] {
-        let r = s.get("/multi", Some(&bearer(&token(json!({"aud": aud.clone()}))))).await;
+        let r = s
+            .get("/multi", Some(&bearer(&token(json!({"aud": aud.clone()})))))
+            .await;
         assert_eq!(r.status, status, "aud {aud}");
     }
 }
@@ -329,8 +408,16 @@ async fn public_or_jwt() {
     let s = server().await;
     let r = s.get("/public", None).await;
     assert_eq!(r.status, 200);
-    assert_eq!(r.body, json!({"uid": 3, "authenticated": false, "partner": null, "has_claims": false}));
-    let r = s.get("/public", Some(&bearer(&token(json!({"email": "admin@example.com"}))))).await;
+    assert_eq!(
+        r.body,
+        json!({"uid": 3, "authenticated": false, "partner": null, "has_claims": false})
+    );
+    let r = s
+        .get(
+            "/public",
+            Some(&bearer(&token(json!({"email": "admin@example.com"})))),
+        )
+        .await;
     assert_eq!(r.status, 200);
     assert_eq!(r.body["uid"], 2);
     assert_eq!(r.body["authenticated"], true);
@@ -346,8 +433,19 @@ async fn public_or_jwt() {
 #[tokio::test]
 async fn logged_in_session_is_refused_on_jwt_routes() {
     let s = server().await;
-    let login = s.client.post(format!("{}/login", s.base)).send().await.unwrap();
-    let cookie = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let login = s
+        .client
+        .post(format!("{}/login", s.base))
+        .send()
+        .await
+        .unwrap();
+    let cookie = login.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
     let t = token(json!({}));
     let r = s
         .client
@@ -391,7 +489,12 @@ async fn testing_helper_mints_accepted_tokens() {
     // naming the uid.
     let err = app.unwrap_err().to_string();
     assert!(err.contains("uid 2"), "{err}");
-    let token = authroute::testing::mint(&test_app().await, "demo", json!({"email": "admin@example.com"})).unwrap();
+    let token = authroute::testing::mint(
+        &test_app().await,
+        "demo",
+        json!({"email": "admin@example.com"}),
+    )
+    .unwrap();
     assert_eq!(s.get("/demo", Some(&bearer(&token))).await.status, 200);
 }
 
@@ -399,7 +502,13 @@ async fn test_app() -> App {
     let directory = MemoryDirectory::new(PasswordHasher::fast_for_tests());
     for name in ["a", "b", "c"] {
         directory
-            .add_user(NewUser { login: None, password: None, name: name.into(), active: true, partner_id: None })
+            .add_user(NewUser {
+                login: None,
+                password: None,
+                name: name.into(),
+                active: true,
+                partner_id: None,
+            })
             .unwrap();
     }
     App::builder()

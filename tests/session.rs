@@ -13,7 +13,9 @@ use serde_json::{Value, json};
 /// A `public` route next to the demo's, to see both sides of `public`.
 #[route("/test/public", methods = ["GET"], auth = "public")]
 async fn public_probe(caller: Caller, session: Option<Session>) -> Json<Value> {
-    Json(json!({"uid": caller.uid, "authenticated": caller.authenticated, "session": session.is_some()}))
+    Json(
+        json!({"uid": caller.uid, "authenticated": caller.authenticated, "session": session.is_some()}),
+    )
 }
 
 struct Demo {
@@ -23,10 +25,14 @@ struct Demo {
 }
 
 async fn start(db: &std::path::Path) -> Demo {
-    let config = app::DemoConfig { db_path: db.to_path_buf() };
+    let config = app::DemoConfig::with_db(db.to_path_buf());
     let app = app::build(&config).await.expect("demo starts");
     let handle = app.spawn("127.0.0.1:0".parse().unwrap()).await.unwrap();
-    Demo { base: format!("http://{}", handle.addr()), client: reqwest::Client::new(), handle }
+    Demo {
+        base: format!("http://{}", handle.addr()),
+        client: reqwest::Client::new(),
+        handle,
+    }
 }
 
 struct Reply {
@@ -47,14 +53,29 @@ impl Demo {
         }
         let response = request.send().await.unwrap();
         let status = response.status().as_u16();
-        let set_cookie = response.headers().get("set-cookie").map(|v| v.to_str().unwrap().to_string());
-        let cookie = set_cookie.as_ref().map(|c| c.split(';').next().unwrap().to_string());
+        let set_cookie = response
+            .headers()
+            .get("set-cookie")
+            .map(|v| v.to_str().unwrap().to_string());
+        let cookie = set_cookie
+            .as_ref()
+            .map(|c| c.split(';').next().unwrap().to_string());
         let body = response.json().await.unwrap_or(Value::Null);
-        Reply { status, body, cookie, set_cookie }
+        Reply {
+            status,
+            body,
+            cookie,
+            set_cookie,
+        }
     }
 
     async fn login(&self, login: &str, password: &str) -> Reply {
-        self.rpc("/web/session/authenticate", json!({"login": login, "password": password}), None).await
+        self.rpc(
+            "/web/session/authenticate",
+            json!({"login": login, "password": password}),
+            None,
+        )
+        .await
     }
 
     async fn public(&self, cookie: Option<&str>) -> Value {
@@ -73,7 +94,10 @@ async fn login_info_logout() {
 
     let bad = demo.login("demo", "wrong").await;
     assert_eq!(bad.status, 401);
-    assert!(bad.set_cookie.is_none(), "wrong credentials must not create a session");
+    assert!(
+        bad.set_cookie.is_none(),
+        "wrong credentials must not create a session"
+    );
     assert!(bad.body["error"].is_object());
     assert_eq!(demo.login("nobody", "demo").await.status, 401);
 
@@ -87,17 +111,28 @@ async fn login_info_logout() {
     let cookie = ok.cookie.unwrap();
     assert!(cookie.starts_with("session_id="));
 
-    let info = demo.rpc("/web/session/get_session_info", json!({}), Some(&cookie)).await;
+    let info = demo
+        .rpc("/web/session/get_session_info", json!({}), Some(&cookie))
+        .await;
     assert_eq!(info.status, 200);
-    assert_eq!(info.body["result"], json!({"uid": 2, "login": "demo", "name": "Marc Demo"}));
+    assert_eq!(
+        info.body["result"],
+        json!({"uid": 2, "login": "demo", "name": "Marc Demo"})
+    );
 
-    let anonymous = demo.rpc("/web/session/get_session_info", json!({}), None).await;
+    let anonymous = demo
+        .rpc("/web/session/get_session_info", json!({}), None)
+        .await;
     assert_eq!(anonymous.status, 401);
     assert_eq!(anonymous.body["error"]["code"], -32001);
 
-    let out = demo.rpc("/web/session/destroy", json!({}), Some(&cookie)).await;
+    let out = demo
+        .rpc("/web/session/destroy", json!({}), Some(&cookie))
+        .await;
     assert_eq!(out.status, 200);
-    let after = demo.rpc("/web/session/get_session_info", json!({}), Some(&cookie)).await;
+    let after = demo
+        .rpc("/web/session/get_session_info", json!({}), Some(&cookie))
+        .await;
     assert_eq!(after.status, 401);
 }
 
@@ -105,9 +140,15 @@ async fn login_info_logout() {
 async fn public_with_and_without_session() {
     let dir = tempfile::tempdir().unwrap();
     let demo = start(&dir.path().join("demo.sqlite3")).await;
-    assert_eq!(demo.public(None).await, json!({"uid": 3, "authenticated": false, "session": false}));
+    assert_eq!(
+        demo.public(None).await,
+        json!({"uid": 3, "authenticated": false, "session": false})
+    );
     let cookie = demo.login("admin", "admin").await.cookie.unwrap();
-    assert_eq!(demo.public(Some(&cookie)).await, json!({"uid": 1, "authenticated": true, "session": true}));
+    assert_eq!(
+        demo.public(Some(&cookie)).await,
+        json!({"uid": 1, "authenticated": true, "session": true})
+    );
 }
 
 #[tokio::test]
@@ -138,8 +179,15 @@ async fn tampered_and_unknown_session_ids_are_no_session() {
     let last = tampered.len() - 1;
     tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
     let tampered = String::from_utf8(tampered).unwrap();
-    for cookie in [tampered.as_str(), "session_id=unknown", "session_id=", "session_id=../../etc/passwd"] {
-        let info = demo.rpc("/web/session/get_session_info", json!({}), Some(cookie)).await;
+    for cookie in [
+        tampered.as_str(),
+        "session_id=unknown",
+        "session_id=",
+        "session_id=../../etc/passwd",
+    ] {
+        let info = demo
+            .rpc("/web/session/get_session_info", json!({}), Some(cookie))
+            .await;
         assert_eq!(info.status, 401, "{cookie}");
         assert_eq!(demo.public(Some(cookie)).await["uid"], 3, "{cookie}");
     }
@@ -154,7 +202,9 @@ async fn sessions_survive_a_restart_on_the_same_file() {
     first.handle.shutdown().await;
 
     let second = start(&db).await;
-    let info = second.rpc("/web/session/get_session_info", json!({}), Some(&cookie)).await;
+    let info = second
+        .rpc("/web/session/get_session_info", json!({}), Some(&cookie))
+        .await;
     assert_eq!(info.status, 200);
     assert_eq!(info.body["result"]["uid"], 1);
     // Seeding happened once: the users are still exactly the three of the contract.

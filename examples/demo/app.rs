@@ -27,6 +27,8 @@ pub const ADMIN_UID: Uid = Uid(1);
 pub struct DemoConfig {
     /// The SQLite file (`AUTHROUTE_DB`, default under the system temp dir).
     pub db_path: PathBuf,
+    /// Values for the validators' `env(...)` references that override the environment.
+    pub vars: Vec<(String, String)>,
 }
 
 impl DemoConfig {
@@ -34,7 +36,18 @@ impl DemoConfig {
         let db_path = std::env::var_os("AUTHROUTE_DB")
             .map(PathBuf::from)
             .unwrap_or_else(|| std::env::temp_dir().join("authroute-demo.sqlite3"));
-        DemoConfig { db_path }
+        DemoConfig {
+            db_path,
+            vars: Vec::new(),
+        }
+    }
+
+    /// The demo on this database file, other settings from the environment.
+    pub fn with_db(db_path: PathBuf) -> Self {
+        DemoConfig {
+            db_path,
+            vars: Vec::new(),
+        }
     }
 }
 
@@ -55,10 +68,16 @@ pub async fn build(config: &DemoConfig) -> Result<App, DemoError> {
     seed(&directory).await?;
     let sessions = SqliteSessionStore::open(&config.db_path).await?;
     let cookie_secret = std::env::var("AUTHROUTE_COOKIE_SECRET").unwrap_or_else(|_| {
-        tracing::warn!("AUTHROUTE_COOKIE_SECRET is unset; using the demo's development cookie secret");
+        tracing::warn!(
+            "AUTHROUTE_COOKIE_SECRET is unset; using the demo's development cookie secret"
+        );
         DEV_COOKIE_SECRET.to_string()
     });
-    Ok(App::builder()
+    let mut builder = App::builder();
+    for (name, value) in &config.vars {
+        builder = builder.var(name, value);
+    }
+    Ok(builder
         .cookie_secret(cookie_secret)
         .realm("authroute-demo")
         .directory(Arc::new(directory))
@@ -75,16 +94,20 @@ async fn seed(directory: &SqliteDirectory) -> Result<(), DirectoryError> {
     if directory.user_count().await? > 0 {
         return Ok(());
     }
-    let admin = directory.insert_partner("Administrator", Some("admin@example.com")).await?;
-    let marc = directory.insert_partner("Marc Demo", Some("mark.brown23@example.com")).await?;
-    let public = directory.insert_partner("Public user", None).await?;
+    let admin = directory
+        .add_partner("Administrator", Some("admin@example.com"))
+        .await?;
+    let marc = directory
+        .add_partner("Marc Demo", Some("mark.brown23@example.com"))
+        .await?;
+    let public = directory.add_partner("Public user", None).await?;
     for (login, name, partner) in [
         (Some("admin"), "Administrator", admin),
         (Some("demo"), "Marc Demo", marc),
         (None, "Public user", public),
     ] {
         directory
-            .insert_user(NewUser {
+            .add_user(NewUser {
                 login: login.map(String::from),
                 password: login.map(String::from),
                 name: name.to_string(),
@@ -114,7 +137,10 @@ pub fn banner(app: &App, addr: SocketAddr) -> String {
     let _ = writeln!(out, "  curl -s {base}/");
     match authroute::testing::mint(app, "demo", json!({"email": "mark.brown23@example.com"})) {
         Ok(token) => {
-            let _ = writeln!(out, "  curl -s {base}/auth_jwt_demo/whoami -H 'Authorization: Bearer {token}'");
+            let _ = writeln!(
+                out,
+                "  curl -s {base}/auth_jwt_demo/whoami -H 'Authorization: Bearer {token}'"
+            );
         }
         Err(err) => {
             let _ = writeln!(out, "  (could not mint a demo token: {err})");
@@ -155,6 +181,19 @@ validator! {
     cookie: { name: "demo_auth", secure: false },
 }
 
+validator! {
+    name: "demo_keycloak",
+    issuer: env("DEMO_KEYCLOAK_ISSUER", default = "http://localhost:8080/auth/realms/master"),
+    audience: ["auth_jwt_test_api"],
+    algorithm: "RS256",
+    jwks_uri: env("DEMO_JWKS_URI", default = "http://localhost:8080/auth/realms/master/protocol/openid-connect/certs"),
+    // The demo's Keycloak runs on loopback over plain http.
+    allow_http: true,
+    user: static(1),
+    partner: email,
+    partner_required: false,
+}
+
 /// The cookie-mode secret used when `AUTHROUTE_COOKIE_SECRET` is unset (a warning is logged).
 pub const DEV_COOKIE_SECRET: &str = "authroute-demo-cookie-secret-change-me-please";
 
@@ -185,6 +224,16 @@ async fn whoami_cookie(uid: Uid, partner: Option<Partner>) -> Json<Value> {
 
 #[route("/auth_jwt_demo_cookie/whoami-public-or-jwt", methods = ["GET"], auth = "public_or_jwt_demo_cookie", cors = "*")]
 async fn whoami_cookie_public_or_jwt(caller: Caller, partner: Option<Partner>) -> Json<Value> {
+    whoami_body(caller.uid, partner)
+}
+
+#[route("/auth_jwt_demo/keycloak/whoami", methods = ["GET"], auth = "jwt_demo_keycloak", cors = "*")]
+async fn whoami_keycloak(uid: Uid, partner: Option<Partner>) -> Json<Value> {
+    whoami_body(uid, partner)
+}
+
+#[route("/auth_jwt_demo/keycloak/whoami-public-or-jwt", methods = ["GET"], auth = "public_or_jwt_demo_keycloak", cors = "*")]
+async fn whoami_keycloak_public_or_jwt(caller: Caller, partner: Option<Partner>) -> Json<Value> {
     whoami_body(caller.uid, partner)
 }
 
@@ -229,25 +278,36 @@ async fn session_authenticate(
     Params(credentials): Params<Credentials>,
     control: SessionControl,
 ) -> Result<Json<Value>, HttpError> {
-    let uid = control.authenticate(&credentials.login, &credentials.password).await?;
+    let uid = control
+        .authenticate(&credentials.login, &credentials.password)
+        .await?;
     Ok(Json(json!({ "uid": uid })))
 }
 
 /// The logged-in user.
 #[route("/web/session/get_session_info", methods = ["POST"], type = "json", auth = "user")]
 async fn session_info(uid: Uid, app: App) -> Result<Json<Value>, HttpError> {
-    let user = app.directory().user(uid).await.map_err(|err| {
-        HttpError::new(http::StatusCode::SERVICE_UNAVAILABLE, err.to_string())
+    let user =
+        app.directory().user(uid).await.map_err(|err| {
+            HttpError::new(http::StatusCode::SERVICE_UNAVAILABLE, err.to_string())
+        })?;
+    let user = user.ok_or_else(|| {
+        HttpError::new(
+            http::StatusCode::UNAUTHORIZED,
+            "the session user no longer exists",
+        )
     })?;
-    let user = user.ok_or_else(|| HttpError::new(http::StatusCode::UNAUTHORIZED, "the session user no longer exists"))?;
-    Ok(Json(json!({ "uid": user.id, "login": user.login, "name": user.name })))
+    Ok(Json(
+        json!({ "uid": user.id, "login": user.login, "name": user.name }),
+    ))
 }
 
 /// Logout.
 #[route("/web/session/destroy", methods = ["POST"], type = "json", auth = "user")]
 async fn session_destroy(control: SessionControl) -> Result<Json<Value>, HttpError> {
-    control.logout().await.map_err(|err| {
-        HttpError::new(http::StatusCode::SERVICE_UNAVAILABLE, err.to_string())
-    })?;
+    control
+        .logout()
+        .await
+        .map_err(|err| HttpError::new(http::StatusCode::SERVICE_UNAVAILABLE, err.to_string()))?;
     Ok(Json(Value::Null))
 }

@@ -1,5 +1,7 @@
 //! The authroute demo: `cargo run --example demo`. Its contract is fixed by SPEC section 12.
 
+// `app` is shared with the tests, which use a few items the binary does not.
+#[allow(dead_code)]
 mod app;
 
 use std::net::SocketAddr;

@@ -30,6 +30,10 @@ pub struct Config {
     pub secure_session_cookie: bool,
     /// Secret signing cookie-mode tokens (default: `AUTHROUTE_COOKIE_SECRET`).
     pub cookie_secret: Option<Vec<u8>>,
+    /// JWKS fetching and caching.
+    pub jwks: crate::jwt::jwks::JwksSettings,
+    /// Values for `env("VAR")` references, taking precedence over the process environment.
+    pub vars: std::collections::HashMap<String, String>,
 }
 
 impl Default for Config {
@@ -42,6 +46,8 @@ impl Default for Config {
             session_ttl: 7 * 24 * 3600,
             secure_session_cookie: true,
             cookie_secret: None,
+            jwks: Default::default(),
+            vars: Default::default(),
         }
     }
 }
@@ -217,13 +223,27 @@ impl AppBuilder {
         self
     }
 
+    /// A value for a validator's `env("VAR")` reference, taking precedence over the process
+    /// environment: configuration from a file, a secret manager, or a test.
+    pub fn var(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.config.vars.insert(name.into(), value.into());
+        self
+    }
+
+    /// JWKS fetching and caching settings.
+    pub fn jwks_settings(mut self, settings: crate::jwt::jwks::JwksSettings) -> Self {
+        self.config.jwks = settings;
+        self
+    }
+
     /// Collects the registered routes and auth methods, checks everything, and builds the
     /// application. Every problem found is reported in one [`StartupError`].
     pub async fn build(mut self) -> Result<App, StartupError> {
         let mut problems = Vec::new();
         if self.config.cookie_secret.is_none() {
-            self.config.cookie_secret =
-                std::env::var("AUTHROUTE_COOKIE_SECRET").ok().map(String::into_bytes);
+            self.config.cookie_secret = std::env::var("AUTHROUTE_COOKIE_SECRET")
+                .ok()
+                .map(String::into_bytes);
         }
         let directory = self.directory.unwrap_or_else(crate::defaults::directory);
         let sessions = self.sessions.unwrap_or_else(crate::defaults::sessions);
@@ -239,7 +259,12 @@ impl AppBuilder {
             }
         }
 
-        let (validators, mut validator_problems, _) = jwt_config::resolve_all(self.config.cookie_secret.as_deref());
+        let (validators, mut validator_problems, _) = jwt_config::resolve_all(
+            self.config.cookie_secret.as_deref(),
+            &clock,
+            &self.config.jwks,
+            &self.config.vars,
+        );
         problems.append(&mut validator_problems);
         let mut static_uids: Vec<(&str, i64)> = validators
             .by_name
@@ -273,6 +298,15 @@ impl AppBuilder {
 
         if !problems.is_empty() {
             return Err(StartupError { problems });
+        }
+        // JWKS: first fetch and periodic refresh in the background, so that the server starts
+        // even when a key server is down, and recovers when it comes back.
+        for validator in validators.by_name.values() {
+            if let crate::jwt::config::VerificationKey::Jwks(cache) = &validator.key {
+                let first = cache.clone();
+                tokio::spawn(async move { first.refresh_now().await });
+                crate::jwt::jwks::spawn_refresher(cache);
+            }
         }
         Ok(App {
             inner: Arc::new(AppInner {

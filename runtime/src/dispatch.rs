@@ -17,9 +17,9 @@ use http_body_util::{BodyExt, Limited};
 use crate::app::{App, Config, RouteInfo};
 use crate::auth::{self, AuthFailure, Identity};
 use crate::context::RequestContext;
+use crate::jwt::config::{Validator, Validators};
 use crate::registry::{AuthMethodDef, RouteDef};
 use crate::response::{Response, error_response};
-use crate::jwt::config::{Validator, Validators};
 use crate::rpc;
 
 /// How a route authenticates, resolved once at startup.
@@ -225,7 +225,9 @@ impl<'a> RouterBuilder<'a> {
             }
             name if name.starts_with("public_or_jwt_") || name.starts_with("jwt_") => {
                 let public = name.starts_with("public_or_jwt_");
-                let validator_name = name.trim_start_matches("public_or_").trim_start_matches("jwt_");
+                let validator_name = name
+                    .trim_start_matches("public_or_")
+                    .trim_start_matches("jwt_");
                 match self.validators.by_name.get(validator_name) {
                     Some(v) => return Some(self.jwt_auth(v.clone(), public)),
                     None => {

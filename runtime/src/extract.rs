@@ -323,7 +323,9 @@ pub struct Claims<T = serde_json::Value>(pub T);
 fn claims_of<T: DeserializeOwned>(ctx: &RequestContext) -> Option<Result<Claims<T>, HttpError>> {
     ctx.identity.token.as_ref().map(|token| {
         token.claims::<T>().map(Claims).map_err(|err| {
-            HttpError::bad_request(format!("the token's claims do not have the expected shape: {err}"))
+            HttpError::bad_request(format!(
+                "the token's claims do not have the expected shape: {err}"
+            ))
         })
     })
 }

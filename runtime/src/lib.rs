@@ -86,6 +86,7 @@ mod response;
 pub mod rpc;
 mod server;
 pub mod session;
+mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -185,8 +186,7 @@ pub mod __private {
     pub use crate::context::{RequestContext, finish_http, finish_json};
     pub use crate::extract::FromRequest;
     pub use crate::jwt::config::{
-        CookieDef, KeySource, ListSource, PartnerStrategy, UserStrategy, ValidatorDef,
-        ValueSource,
+        CookieDef, KeySource, ListSource, PartnerStrategy, UserStrategy, ValidatorDef, ValueSource,
     };
     pub use crate::registry::{AuthMethodDef, HandlerFuture, RouteDef};
     pub use inventory;

@@ -20,7 +20,9 @@ pub enum MintError {
     #[error("no validator named `{0}`")]
     UnknownValidator(String),
     /// Only HS* validators hold their signing secret; sign with your own private key otherwise.
-    #[error("validator `{0}` verifies with a public key; sign tokens with the matching private key")]
+    #[error(
+        "validator `{0}` verifies with a public key; sign tokens with the matching private key"
+    )]
     NotHmac(String),
     /// Signing failed.
     #[error("signing failed: {0}")]

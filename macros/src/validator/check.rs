@@ -93,7 +93,10 @@ pub fn check(raw: RawValidator) -> syn::Result<Checked> {
             Field::Audience(aud) => {
                 if let Audience::List(list, span) = &aud {
                     if list.is_empty() {
-                        errors.push(*span, "empty `audience`: a validator must accept at least one audience");
+                        errors.push(
+                            *span,
+                            "empty `audience`: a validator must accept at least one audience",
+                        );
                     }
                     for lit in list {
                         if lit.value().is_empty() {
@@ -105,11 +108,14 @@ pub fn check(raw: RawValidator) -> syn::Result<Checked> {
             }
             Field::Algorithm(lit) => {
                 if !ALGORITHMS.contains(&lit.value().as_str()) {
-                    errors.push(lit.span(), format!(
-                        "unsupported algorithm `{}`; expected one of {}",
-                        lit.value().escape_debug(),
-                        ALGORITHMS.join(", ")
-                    ));
+                    errors.push(
+                        lit.span(),
+                        format!(
+                            "unsupported algorithm `{}`; expected one of {}",
+                            lit.value().escape_debug(),
+                            ALGORITHMS.join(", ")
+                        ),
+                    );
                 }
                 algorithm = Some(lit);
             }
@@ -141,27 +147,53 @@ pub fn check(raw: RawValidator) -> syn::Result<Checked> {
 
     for (present, field, example) in [
         (name.is_some(), "name", "name: \"demo\""),
-        (issuer.is_some(), "issuer", "issuer: \"https://issuer.example\""),
+        (
+            issuer.is_some(),
+            "issuer",
+            "issuer: \"https://issuer.example\"",
+        ),
         (audience.is_some(), "audience", "audience: [\"my_api\"]"),
         (algorithm.is_some(), "algorithm", "algorithm: \"HS256\""),
         (user.is_some(), "user", "user: static(2)"),
     ] {
         if !present {
-            errors.push(raw.span, format!("missing validator field `{field}`; add `{example}`"));
+            errors.push(
+                raw.span,
+                format!("missing validator field `{field}`; add `{example}`"),
+            );
         }
     }
     if keys.is_empty() {
         errors.push(raw.span, "missing key source; add one of `secret`, `public_key`, `public_key_file`, `jwks_uri` or `discovery: true`");
     }
     if keys.len() > 1 {
-        errors.push(keys[1].0, "a validator has exactly one key source; remove the others");
+        errors.push(
+            keys[1].0,
+            "a validator has exactly one key source; remove the others",
+        );
     }
     if let (Some(alg), Some((_, source))) = (&algorithm, keys.first()) {
         check_key_fits(alg, source, &mut errors);
     }
 
-    match (name, issuer, audience, algorithm, user, keys.into_iter().next(), errors.0) {
-        (Some(name), Some(issuer), Some(audience), Some(algorithm), Some(user), Some((_, key)), None) => Ok(Checked {
+    match (
+        name,
+        issuer,
+        audience,
+        algorithm,
+        user,
+        keys.into_iter().next(),
+        errors.0,
+    ) {
+        (
+            Some(name),
+            Some(issuer),
+            Some(audience),
+            Some(algorithm),
+            Some(user),
+            Some((_, key)),
+            None,
+        ) => Ok(Checked {
             name,
             issuer,
             audience,
@@ -186,10 +218,13 @@ fn seconds(lit: &LitInt, errors: &mut Errors, max: Option<u64>) -> u64 {
     match lit.base10_parse::<u64>() {
         Ok(value) if max.is_none_or(|max| value <= max) => value,
         Ok(_) => {
-            errors.push(lit.span(), format!(
-                "at most {} seconds: leeway absorbs clock skew, a larger one hides real expiry",
-                max.unwrap_or_default()
-            ));
+            errors.push(
+                lit.span(),
+                format!(
+                    "at most {} seconds: leeway absorbs clock skew, a larger one hides real expiry",
+                    max.unwrap_or_default()
+                ),
+            );
             0
         }
         Err(_) => {
@@ -224,7 +259,9 @@ fn check_key_fits(alg: &LitStr, key: &KeySource, errors: &mut Errors) {
                 }
             }
         }
-        KeySource::PublicKey(value) | KeySource::PublicKeyFile(value) | KeySource::JwksUri(value) => {
+        KeySource::PublicKey(value)
+        | KeySource::PublicKeyFile(value)
+        | KeySource::JwksUri(value) => {
             if hmac {
                 errors.push(value.span(), format!(
                     "`{alg_name}` verifies with a shared secret, not a public key; use `secret`, or an RS*/PS*/ES*/EdDSA algorithm"

@@ -64,11 +64,20 @@ pub fn expand(v: &Checked) -> TokenStream {
     });
     let next = option(v.next.as_ref().map(|n| quote!(#n)));
     let cookie = option(v.cookie.as_ref().map(|c| {
-        let name = c.name.as_ref().map_or(quote!("authorization"), |n| quote!(#n));
+        let name = c
+            .name
+            .as_ref()
+            .map_or(quote!("authorization"), |n| quote!(#n));
         let path = c.path.as_ref().map_or(quote!("/"), |p| quote!(#p));
-        let max_age = c.max_age.as_ref().map_or(quote!(31_536_000), |m| quote!(#m));
+        let max_age = c
+            .max_age
+            .as_ref()
+            .map_or(quote!(31_536_000), |m| quote!(#m));
         let secure = c.secure.as_ref().map_or(quote!(true), |s| quote!(#s));
-        let same_site = c.same_site.as_ref().map_or(quote!("Strict"), |s| quote!(#s));
+        let same_site = c
+            .same_site
+            .as_ref()
+            .map_or(quote!("Strict"), |s| quote!(#s));
         quote!(::authroute::__private::CookieDef {
             name: #name, path: #path, max_age: #max_age, secure: #secure, same_site: #same_site,
         })

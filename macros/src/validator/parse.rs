@@ -189,7 +189,10 @@ fn audience(key: &Ident, input: ParseStream<'_>) -> syn::Result<Audience> {
         let content;
         let brackets = bracketed!(content in input);
         let list = Punctuated::<LitStr, Token![,]>::parse_terminated(&content)?;
-        return Ok(Audience::List(list.into_iter().collect(), brackets.span.join()));
+        return Ok(Audience::List(
+            list.into_iter().collect(),
+            brackets.span.join(),
+        ));
     }
     if input.peek(LitStr) {
         return Err(input.error(format!(

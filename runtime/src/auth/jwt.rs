@@ -11,8 +11,9 @@ use crate::app::App;
 use crate::directory::Partner;
 use crate::error::AuthError;
 use crate::identity::Uid;
-use crate::jwt::config::{PartnerStrategy, UserStrategy, Validator};
+use crate::jwt::config::{PartnerStrategy, UserStrategy, Validator, VerificationKey};
 use crate::jwt::cookie::CookieMode;
+use crate::jwt::jwks::KeyLookupError;
 use crate::jwt::policy::{self, VerifiedToken};
 
 /// What the `Authorization` header holds.
@@ -34,9 +35,8 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Result<Credentials<'_>, AuthError> 
             "several `Authorization` headers were sent",
         ));
     }
-    let malformed = || {
-        AuthError::invalid_request("the `Authorization` header must be `Bearer <token>`")
-    };
+    let malformed =
+        || AuthError::invalid_request("the `Authorization` header must be `Bearer <token>`");
     let value = value.to_str().map_err(|_| malformed())?;
     let (scheme, token) = value.split_once(' ').ok_or_else(malformed)?;
     if !scheme.eq_ignore_ascii_case("bearer") {
@@ -73,7 +73,10 @@ pub(crate) async fn authenticate(
         Err(err) => return Err(err.with_realm(validator.name).into()),
         Ok(Credentials::Bearer(token)) => token,
         Ok(Credentials::None) => {
-            let cookie = validator.cookie.as_ref().and_then(|c| c.read(&head.headers).map(|t| (c, t)));
+            let cookie = validator
+                .cookie
+                .as_ref()
+                .and_then(|c| c.read(&head.headers).map(|t| (c, t)));
             return match cookie {
                 Some((mode, cookie_token)) => from_cookie(app, validator, mode, cookie_token).await,
                 None if public => Ok(Identity::anonymous(app.public_uid_or_default())),
@@ -155,12 +158,33 @@ async fn from_cookie(
 
 /// One validator's verdict on a token.
 async fn accept(app: &App, validator: &Validator, token: &str) -> Result<Identity, Refusal> {
-    let verified = policy::parse(token, &validator.policy)
-        .and_then(|unverified| unverified.verify(&validator.key, &validator.policy, app.now()))
-        .map_err(|err| {
-            tracing::info!(validator = validator.name, reason = %err, "token refused");
-            refusal(validator, err.to_string())
-        })?;
+    let unverified = policy::parse(token, &validator.policy).map_err(|err| {
+        tracing::info!(validator = validator.name, reason = %err, "token refused");
+        refusal(validator, err.to_string())
+    })?;
+    let verified = match &validator.key {
+        VerificationKey::Static(key) => unverified.verify(key, &validator.policy, app.now()),
+        VerificationKey::Jwks(cache) => {
+            let kid = unverified.kid().map(str::to_string);
+            let keys = match cache.key(kid.as_deref()).await {
+                Ok(keys) => keys,
+                Err(KeyLookupError::Unknown(detail)) => return Err(refusal(validator, detail)),
+                Err(KeyLookupError::Unavailable) => {
+                    let err =
+                        AuthError::keys_unavailable(cache.retry_after()).with_realm(validator.name);
+                    return Err(Refusal::Auth(err, "signing keys unavailable".to_string()));
+                }
+            };
+            match keys.select(kid.as_deref()) {
+                Ok(key) => unverified.verify(key, &validator.policy, app.now()),
+                Err(err) => return Err(refusal(validator, err.to_string())),
+            }
+        }
+    }
+    .map_err(|err| {
+        tracing::info!(validator = validator.name, reason = %err, "token refused");
+        refusal(validator, err.to_string())
+    })?;
     identify(app, validator, verified).await
 }
 
@@ -185,10 +209,18 @@ async fn identify(
             .map_err(|err| AuthFailure::Refused(err.with_realm(validator.name)))?,
     };
     if validator.def.partner_required && partner.is_none() {
-        return Err(refusal(validator, "no partner matches the token".to_string()));
+        return Err(refusal(
+            validator,
+            "no partner matches the token".to_string(),
+        ));
     }
     let set_cookie = validator.cookie.as_ref().and_then(|mode| {
-        mode.issue(&verified, &validator.policy.issuer, &validator.policy.audience, app.now())
+        mode.issue(
+            &verified,
+            &validator.policy.issuer,
+            &validator.policy.audience,
+            app.now(),
+        )
     });
     Ok(Identity {
         uid: Some(uid),
@@ -214,7 +246,11 @@ async fn partner_by_email(
         .partners_by_email(email)
         .await
         .map_err(|err| AuthFailure::Internal(err.to_string()))?;
-    Ok(if partners.len() == 1 { partners.pop() } else { None })
+    Ok(if partners.len() == 1 {
+        partners.pop()
+    } else {
+        None
+    })
 }
 
 #[cfg(test)]
@@ -232,11 +268,30 @@ mod tests {
     #[test]
     fn bearer_parsing() {
         assert_eq!(bearer(&headers(&[])).unwrap(), Credentials::None);
-        assert_eq!(bearer(&headers(&[b"Bearer abc.def.ghi"])).unwrap(), Credentials::Bearer("abc.def.ghi"));
-        assert_eq!(bearer(&headers(&[b"bEaReR abc"])).unwrap(), Credentials::Bearer("abc"));
-        for bad in [&b"a"[..], b"Bearer", b"Bearer ", b"Bearer x y", b"Basic abc", b"Bearer\tabc", b"Bearer a,b", b"Bearer \xff"] {
+        assert_eq!(
+            bearer(&headers(&[b"Bearer abc.def.ghi"])).unwrap(),
+            Credentials::Bearer("abc.def.ghi")
+        );
+        assert_eq!(
+            bearer(&headers(&[b"bEaReR abc"])).unwrap(),
+            Credentials::Bearer("abc")
+        );
+        for bad in [
+            &b"a"[..],
+            b"Bearer",
+            b"Bearer ",
+            b"Bearer x y",
+            b"Basic abc",
+            b"Bearer\tabc",
+            b"Bearer a,b",
+            b"Bearer \xff",
+        ] {
             let err = bearer(&headers(&[bad])).unwrap_err();
-            assert_eq!(err.bearer_error(), Some(crate::error::BearerError::InvalidRequest), "{bad:?}");
+            assert_eq!(
+                err.bearer_error(),
+                Some(crate::error::BearerError::InvalidRequest),
+                "{bad:?}"
+            );
         }
         assert!(bearer(&headers(&[b"Bearer a", b"Bearer b"])).is_err());
     }

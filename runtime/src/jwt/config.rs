@@ -7,8 +7,10 @@ use std::sync::Arc;
 use jsonwebtoken::{Algorithm, DecodingKey};
 
 use super::cookie::{CookieMode, MIN_COOKIE_SECRET};
+use super::jwks::{JwksCache, JwksLocation, JwksSettings};
 use super::keys;
 use super::policy::{Policy, VerifiedToken};
+use crate::clock::Clock;
 use crate::directory::{BoxFuture, Directory, Partner};
 use crate::error::AuthError;
 use crate::identity::Uid;
@@ -140,7 +142,7 @@ pub struct Validator {
     pub name: &'static str,
     /// The decoding policy.
     pub policy: Policy,
-    pub(crate) key: DecodingKey,
+    pub(crate) key: VerificationKey,
     pub(crate) def: &'static ValidatorDef,
     /// The HMAC secret of HS* validators, kept for the `testing` token minter.
     #[cfg_attr(not(feature = "testing"), allow(dead_code))]
@@ -154,6 +156,13 @@ impl Validator {
     pub fn def(&self) -> &'static ValidatorDef {
         self.def
     }
+}
+
+/// A validator's key: fixed at startup, or from a JWKS cache.
+#[derive(Debug)]
+pub(crate) enum VerificationKey {
+    Static(DecodingKey),
+    Jwks(Arc<JwksCache>),
 }
 
 /// Every validator by name, plus the chains.
@@ -186,9 +195,11 @@ pub(crate) fn resolve_value(
     source: &ValueSource,
     validator: &str,
     field: &str,
+    vars: &HashMap<String, String>,
 ) -> Result<(String, bool), String> {
     match source {
         ValueSource::Literal(value) => Ok((value.to_string(), false)),
+        ValueSource::Env { var, .. } if vars.contains_key(*var) => Ok((vars[*var].clone(), false)),
         ValueSource::Env { var, default } => match std::env::var(var) {
             Ok(value) => Ok((value, false)),
             Err(std::env::VarError::NotUnicode(_)) => Err(format!(
@@ -207,6 +218,9 @@ pub(crate) fn resolve_value(
 /// Resolves every registered validator; returns the ready ones and every problem found.
 pub(crate) fn resolve_all(
     cookie_secret: Option<&[u8]>,
+    clock: &Arc<dyn Clock>,
+    jwks: &JwksSettings,
+    vars: &HashMap<String, String>,
 ) -> (Validators, Vec<String>, Vec<&'static ValidatorDef>) {
     let defs: Vec<&'static ValidatorDef> = inventory::iter::<ValidatorDef>.into_iter().collect();
     let mut problems = Vec::new();
@@ -219,7 +233,7 @@ pub(crate) fn resolve_all(
             ));
             continue;
         }
-        match resolve(def, cookie_secret) {
+        match resolve(def, cookie_secret, clock, jwks, vars) {
             Ok(v) => {
                 validators.by_name.insert(def.name, Arc::new(v));
             }
@@ -233,6 +247,9 @@ pub(crate) fn resolve_all(
 fn resolve(
     def: &'static ValidatorDef,
     cookie_secret: Option<&[u8]>,
+    clock: &Arc<dyn Clock>,
+    jwks: &JwksSettings,
+    vars: &HashMap<String, String>,
 ) -> Result<Validator, Vec<String>> {
     let mut problems = Vec::new();
     let name = def.name;
@@ -253,13 +270,13 @@ fn resolve(
             None
         }
     };
-    let issuer = resolve_value(&def.issuer, name, "issuer")
+    let issuer = resolve_value(&def.issuer, name, "issuer", vars)
         .map_err(|e| problems.push(e))
         .ok()
         .map(|v| v.0);
     let audience: Option<Vec<String>> = match def.audience {
         ListSource::Literal(list) => Some(list.iter().map(|s| s.to_string()).collect()),
-        ListSource::Split(source) => resolve_value(&source, name, "audience")
+        ListSource::Split(source) => resolve_value(&source, name, "audience", vars)
             .map_err(|e| problems.push(e))
             .ok()
             .map(|(v, _)| {
@@ -280,15 +297,21 @@ fn resolve(
             def.algorithm
         ));
     }
-    let key = algorithm.and_then(|alg| match resolve_key(def, alg) {
-        Ok(key) => Some(key),
-        Err(e) => {
-            problems.push(e);
-            None
-        }
-    });
+    let issuer_for_key = issuer.clone().unwrap_or_default();
+    let key =
+        algorithm.and_then(
+            |alg| match resolve_key(def, alg, &issuer_for_key, clock, jwks, vars) {
+                Ok(key) => Some(key),
+                Err(e) => {
+                    problems.push(e);
+                    None
+                }
+            },
+        );
     match (issuer, audience, algorithm, key) {
-        (Some(issuer), Some(audience), Some(algorithm), Some((key, secret))) if problems.is_empty() => {
+        (Some(issuer), Some(audience), Some(algorithm), Some((key, secret)))
+            if problems.is_empty() =>
+        {
             let mut policy = Policy::new(algorithm, audience, issuer);
             policy.leeway = def.leeway;
             policy.required_typ = def.typ.map(String::from);
@@ -312,26 +335,62 @@ fn resolve(
 fn resolve_key(
     def: &'static ValidatorDef,
     alg: Algorithm,
+    issuer: &str,
+    clock: &Arc<dyn Clock>,
+    jwks: &JwksSettings,
+    vars: &HashMap<String, String>,
+) -> Result<(VerificationKey, Option<Vec<u8>>), String> {
+    let name = def.name;
+    let location = match def.key {
+        KeySource::JwksUri(source) => Some(JwksLocation::Uri(
+            resolve_value(&source, name, "jwks_uri", vars)?.0,
+        )),
+        KeySource::Discovery => Some(JwksLocation::Discovery(issuer.to_string())),
+        _ => None,
+    };
+    if let Some(location) = location {
+        let cache = JwksCache::new(
+            name,
+            location,
+            def.allow_http,
+            alg,
+            jwks.clone(),
+            clock.clone(),
+        )
+        .map_err(|e| format!("validator `{name}`: {e}"))?;
+        return Ok((VerificationKey::Jwks(Arc::new(cache)), None));
+    }
+    let (key, secret) = static_key(def, alg, vars)?;
+    Ok((VerificationKey::Static(key), secret))
+}
+
+fn static_key(
+    def: &'static ValidatorDef,
+    alg: Algorithm,
+    vars: &HashMap<String, String>,
 ) -> Result<(DecodingKey, Option<Vec<u8>>), String> {
     let name = def.name;
     match def.key {
         KeySource::Secret(source) => {
-            let (secret, defaulted) = resolve_value(&source, name, "secret")?;
+            let (secret, defaulted) = resolve_value(&source, name, "secret", vars)?;
             if defaulted {
-                tracing::warn!(validator = name, "using the built-in development secret; set the environment variable for any real deployment");
+                tracing::warn!(
+                    validator = name,
+                    "using the built-in development secret; set the environment variable for any real deployment"
+                );
             }
             let key = keys::hmac_key(secret.as_bytes(), alg)
                 .map_err(|e| format!("validator `{name}`: {e}"))?;
             Ok((key, Some(secret.into_bytes())))
         }
         KeySource::PublicKeyPem(source) => {
-            let (pem, _) = resolve_value(&source, name, "public_key")?;
+            let (pem, _) = resolve_value(&source, name, "public_key", vars)?;
             keys::pem_public_key(pem.as_bytes(), alg)
                 .map(|key| (key, None))
                 .map_err(|e| format!("validator `{name}`: public key: {e}"))
         }
         KeySource::PublicKeyFile(source) => {
-            let (path, _) = resolve_value(&source, name, "public_key_file")?;
+            let (path, _) = resolve_value(&source, name, "public_key_file", vars)?;
             let pem = std::fs::read(&path).map_err(|e| {
                 format!("validator `{name}`: cannot read public key file `{path}`: {e}")
             })?;
@@ -340,7 +399,7 @@ fn resolve_key(
                 .map_err(|e| format!("validator `{name}`: public key file `{path}`: {e}"))
         }
         KeySource::JwksUri(_) | KeySource::Discovery => Err(format!(
-            "validator `{name}`: JWKS key sources are not supported yet; use `secret` or `public_key`"
+            "validator `{name}`: internal error: JWKS source resolved as a static key"
         )),
     }
 }

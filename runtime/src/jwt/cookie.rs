@@ -29,7 +29,12 @@ impl std::fmt::Debug for CookieMode {
 }
 
 impl CookieMode {
-    pub(crate) fn new(settings: CookieDef, issuer: &str, audience: &[String], secret: &[u8]) -> Self {
+    pub(crate) fn new(
+        settings: CookieDef,
+        issuer: &str,
+        audience: &[String],
+        secret: &[u8],
+    ) -> Self {
         Self {
             settings,
             policy: Policy::new(Algorithm::HS256, audience.to_vec(), issuer.to_string()),

@@ -2,3 +2,7 @@
 
 pub mod config;
 pub(crate) mod cookie;
+pub mod jwk;
+pub mod jwks;
+pub mod keys;
+pub mod policy;

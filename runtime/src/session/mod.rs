@@ -3,16 +3,20 @@
 //! The runtime only talks to the [`SessionStore`] trait. Two implementations ship:
 //! [`MemorySessionStore`] and [`SqliteSessionStore`] (sessions survive a restart).
 
+use std::path::PathBuf;
+
 use crate::directory::BoxFuture;
 use crate::identity::Uid;
 
-// mod id;
-// mod memory;
-// mod sqlite;
+#[cfg(test)]
+mod conformance;
+mod id;
+mod memory;
+mod sqlite;
 
-// pub use id::new_session_id;
-// pub use memory::MemorySessionStore;
-// pub use sqlite::SqliteSessionStore;
+pub use id::{SESSION_ID_LEN, is_well_formed_session_id, new_session_id};
+pub use memory::MemorySessionStore;
+pub use sqlite::SqliteSessionStore;
 
 /// Name of the session cookie (Odoo's).
 pub const SESSION_COOKIE: &str = "session_id";
@@ -39,6 +43,14 @@ pub enum SessionError {
     /// The OS random number generator failed.
     #[error("random number generator failed: {0}")]
     Random(String),
+    /// The database file could not be opened or its schema could not be set up.
+    #[error("cannot open session store `{}`: {reason}", path.display())]
+    Open {
+        /// The file that was being opened.
+        path: PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
 }
 
 /// Where sessions live. Times are passed in (seconds since the Unix epoch) so that the caller's
