@@ -50,11 +50,14 @@ impl RouteEntry {
     }
 }
 
+/// The routes of one path, by method (`None`: every method).
+type MethodRoutes = Vec<(Option<Method>, Arc<RouteEntry>)>;
+
 /// All routes sharing one path pattern.
 #[derive(Debug)]
 struct PathEntry {
     /// `None` as method: the route accepts every method.
-    routes: Vec<(Option<Method>, Arc<RouteEntry>)>,
+    routes: MethodRoutes,
     allow: HeaderValue,
 }
 
@@ -110,7 +113,7 @@ pub(crate) struct RouterBuilder<'a> {
     validators: &'a Validators,
     auth_methods: &'a [&'static AuthMethodDef],
     paths: matchit::Router<usize>,
-    entries: Vec<(&'static str, Vec<(Option<Method>, Arc<RouteEntry>)>)>,
+    entries: Vec<(&'static str, MethodRoutes)>,
     problems: Vec<String>,
     uses_public: bool,
 }

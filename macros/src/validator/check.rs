@@ -56,7 +56,7 @@ pub fn check(raw: RawValidator) -> syn::Result<Checked> {
     let mut errors = Errors(None);
     let mut seen: Vec<&Ident> = Vec::new();
     for (key, _) in &raw.fields {
-        if seen.iter().any(|s| *s == key) {
+        if seen.contains(&key) {
             errors.push(key.span(), format!("`{key}` specified more than once"));
         }
         seen.push(key);

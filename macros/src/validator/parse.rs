@@ -267,7 +267,7 @@ fn cookie(key: &Ident, input: ParseStream<'_>) -> syn::Result<Cookie> {
     while !content.is_empty() {
         let sub: Ident = Ident::parse_any(&content)?;
         content.parse::<Token![:]>()?;
-        if seen.iter().any(|s| *s == sub) {
+        if seen.contains(&sub) {
             return Err(syn::Error::new(
                 sub.span(),
                 format!("`cookie.{sub}` specified more than once"),

@@ -133,10 +133,10 @@ impl UnverifiedToken<'_> {
         if exp < now - leeway {
             return Err(TokenError::Claims("expired"));
         }
-        if let Some(nbf) = claims.get("nbf") {
-            if nbf.as_i64().ok_or(TokenError::Claims("nbf"))? > now + leeway {
-                return Err(TokenError::Claims("not yet valid"));
-            }
+        if let Some(nbf) = claims.get("nbf")
+            && nbf.as_i64().ok_or(TokenError::Claims("nbf"))? > now + leeway
+        {
+            return Err(TokenError::Claims("not yet valid"));
         }
         if claims.get("iss").and_then(Value::as_str) != Some(policy.issuer.as_str()) {
             return Err(TokenError::Claims("issuer"));

@@ -1,0 +1,6 @@
+#[authroute::route("/x", auth = "none", auth = "user")]
+async fn x() -> &'static str {
+    "x"
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[authroute::route("/x", auth = "jwt_")]
+async fn x() -> &'static str {
+    "x"
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[authroute::route("/x", auth = "Jwt demo")]
+async fn x() -> &'static str {
+    "x"
+}
+
+fn main() {}

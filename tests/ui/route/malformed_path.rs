@@ -1,0 +1,6 @@
+#[authroute::route("/a//b", auth = "none")]
+async fn x() -> &'static str {
+    "x"
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[authroute::route("/x", auth = "none")]
+fn x() -> &'static str {
+    "x"
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[authroute::route("users/{id}", auth = "none")]
+async fn x() -> &'static str {
+    "x"
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[authroute::route("/x", auht = "none")]
+async fn x() -> &'static str {
+    "x"
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[authroute::route("/x", type = "xml", auth = "none")]
+async fn x() -> &'static str {
+    "x"
+}
+
+fn main() {}

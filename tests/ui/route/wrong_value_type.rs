@@ -1,0 +1,6 @@
+#[authroute::route("/x", auth = 5)]
+async fn x() -> &'static str {
+    "x"
+}
+
+fn main() {}
