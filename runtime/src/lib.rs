@@ -67,6 +67,29 @@
 //! ## Handler arguments
 //!
 //! See [`FromRequest`] for the table of arguments each auth kind provides.
+//!
+//! ## Security model
+//!
+//! Every header, token, cookie, JWKS document and body is treated as hostile.
+//!
+//! | input | rejected | status |
+//! |---|---|---|
+//! | `Authorization` | absent (`jwt_*`), repeated, not `Bearer <token68>` (scheme matched case-insensitively, RFC 9110 11.1), non-UTF-8, control characters, tabs, comma-joined pairs | 401, `error="invalid_request"` when present but malformed (RFC 6750 3.1) |
+//! | token size | over the validator's cap (default 8 KiB), checked before any decoding | 401 `invalid_token` |
+//! | structure | not three base64url segments without padding (RFC 7515 7.1), five segments (JWE, RFC 7516), JSON serialization | 401 `invalid_token` |
+//! | header | `alg` other than the validator's one algorithm (so `none` in any case, and RS/HS confusion, RFC 8725 3.1-3.2), `crit` (RFC 7515 4.1.11: we understand no extension), `b64` (RFC 7797), `zip`, `enc`, `cty: JWT` (nested tokens), wrong JSON types, duplicate members (RFC 7515 5.2, RFC 8259 4), a `typ` other than the required one (RFC 9068) | 401 `invalid_token` |
+//! | keys | never taken from the token: `jwk`, `jku`, `x5u`, `x5c` are ignored, `kid` is only a lookup key (RFC 8725 3.10) | - |
+//! | claims | `exp`, `aud`, `iss` missing or of the wrong JSON type, `iss` arrays, `aud` not containing an accepted audience (exact comparison), expired, `nbf`/`iat` in the future (RFC 7519 4.1), lifetime over `max_lifetime`, duplicate members, non-object payloads | 401 `invalid_token` |
+//! | JWKS | keys whose `kty`/curve do not fit, `use` other than `sig`, `key_ops` without `verify`, another `alg`, private members, RSA under 2048 bits (RFC 7517, RFC 7518 3.3); documents over the size cap, redirects to other hosts, plain http unless allowed | keys skipped; no keys at all: 503 with `Retry-After` |
+//! | session cookie | unknown, expired or malformed ids are no session; a JWT route called with a session | 401 |
+//! | body | over the limit (default 1 MiB) | 413 |
+//!
+//! Error bodies are JSON `{"error", "error_description"}` and never contain the token; the
+//! description is the same for every cause inside `invalid_token`, details go to `tracing` at
+//! `info` level (never the token itself). A validator chain lists one line per validator.
+//! Configuration mistakes (short HMAC secrets, unreadable or wrong-kind keys, missing
+//! environment variables, duplicate routes or validators, chain cycles, unknown static users)
+//! are compile errors or startup errors, never per-request 500s.
 #![deny(missing_docs)]
 
 mod app;

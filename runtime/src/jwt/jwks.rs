@@ -304,6 +304,9 @@ impl JwksCache {
         let (body, max_age) = self.get(&uri).await?;
         let keys = jwk::parse_key_set(&body, self.algorithm, self.settings.max_body_bytes)
             .map_err(|err| format!("invalid JWKS document: {err}"))?;
+        if keys.is_empty() {
+            tracing::warn!(validator = self.validator, skipped = ?keys.skipped(), "JWKS document has no usable key");
+        }
         Ok((keys, max_age))
     }
 

@@ -18,6 +18,27 @@ pub enum KeyError {
     Pem(String),
 }
 
+/// The JOSE name of an algorithm (`HS256`, `EdDSA`...).
+pub fn alg_name(alg: Algorithm) -> Option<&'static str> {
+    use Algorithm::*;
+    Some(match alg {
+        HS256 => "HS256",
+        HS384 => "HS384",
+        HS512 => "HS512",
+        RS256 => "RS256",
+        RS384 => "RS384",
+        RS512 => "RS512",
+        PS256 => "PS256",
+        PS384 => "PS384",
+        PS512 => "PS512",
+        ES256 => "ES256",
+        ES384 => "ES384",
+        EdDSA => "EdDSA",
+        #[allow(unreachable_patterns)]
+        _ => return None,
+    })
+}
+
 /// Minimum HMAC secret length.
 pub fn min_hmac_secret_len(alg: Algorithm) -> usize {
     match alg {

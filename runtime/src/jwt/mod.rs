@@ -6,3 +6,7 @@ pub mod jwk;
 pub mod jwks;
 pub mod keys;
 pub mod policy;
+mod error;
+mod scan;
+
+pub use error::{Part, TokenError};
