@@ -4,7 +4,9 @@
 //! [`MemoryDirectory`] for tests and small applications, and [`SqliteDirectory`], an embedded
 //! SQLite file (the demo's default, so data survives a restart).
 
+use std::fmt;
 use std::future::Future;
+use std::path::PathBuf;
 use std::pin::Pin;
 
 use crate::identity::{PartnerId, Uid};
@@ -55,6 +57,94 @@ pub enum DirectoryError {
     /// A login that already exists was inserted again.
     #[error("login `{0}` already exists")]
     DuplicateLogin(String),
+    /// A user was linked to a partner that does not exist.
+    #[error("partner {0} does not exist")]
+    UnknownPartner(PartnerId),
+    /// Hashing a password failed (in practice: the OS random number generator did).
+    #[error("password hashing failed: {0}")]
+    Hash(String),
+    /// The database file could not be opened or its schema could not be set up.
+    #[error("cannot open user directory `{}`: {reason}", path.display())]
+    Open {
+        /// The file that was being opened.
+        path: PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
+}
+
+/// A user to insert with a directory's seeding method (`add_user`).
+///
+/// The password is given in clear and hashed on insertion; `Debug` never prints it.
+///
+/// ```
+/// use authroute::directory::NewUser;
+/// let user = NewUser::new("Marc Demo").login("demo").password("hunter2");
+/// assert_eq!(user.login.as_deref(), Some("demo"));
+/// assert!(user.active);
+/// assert!(!format!("{user:?}").contains("hunter2"));
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct NewUser {
+    /// Login name; `None` for a user that cannot log in (such as the public user).
+    pub login: Option<String>,
+    /// Clear-text password; `None` for a user that cannot log in with one.
+    pub password: Option<String>,
+    /// Display name.
+    pub name: String,
+    /// Whether the user may log in.
+    pub active: bool,
+    /// The linked partner, which must exist.
+    pub partner_id: Option<PartnerId>,
+}
+
+impl NewUser {
+    /// An active user with this display name, no login, no password and no partner.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            login: None,
+            password: None,
+            name: name.into(),
+            active: true,
+            partner_id: None,
+        }
+    }
+
+    /// Sets the login.
+    pub fn login(mut self, login: impl Into<String>) -> Self {
+        self.login = Some(login.into());
+        self
+    }
+
+    /// Sets the clear-text password.
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.password = Some(password.into());
+        self
+    }
+
+    /// Links the user to a partner.
+    pub fn partner(mut self, partner_id: PartnerId) -> Self {
+        self.partner_id = Some(partner_id);
+        self
+    }
+
+    /// Marks the user inactive.
+    pub fn inactive(mut self) -> Self {
+        self.active = false;
+        self
+    }
+}
+
+impl fmt::Debug for NewUser {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewUser")
+            .field("login", &self.login)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("name", &self.name)
+            .field("active", &self.active)
+            .field("partner_id", &self.partner_id)
+            .finish()
+    }
 }
 
 /// Users and partners, as the runtime needs them.

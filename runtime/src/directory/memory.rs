@@ -1,0 +1,272 @@
+//! An in-memory directory, for tests and small applications.
+
+use std::collections::{BTreeMap, HashMap};
+use std::future::ready;
+use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use super::password::LoginRow;
+use super::{BoxFuture, Directory, DirectoryError, NewUser, Partner, PasswordHasher, User};
+use crate::identity::{PartnerId, Uid};
+
+/// Users and partners held in memory; ids count from 1 in insertion order.
+///
+/// Every future it returns is ready at once. Password checks run argon2 inline, on the calling
+/// thread: fine for tests, but prefer [`SqliteDirectory`](super::SqliteDirectory) (which hashes
+/// off the async workers) under load with production hash costs.
+///
+/// ```
+/// use authroute::directory::{Directory, MemoryDirectory, NewUser, PasswordHasher};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), authroute::directory::DirectoryError> {
+/// let dir = MemoryDirectory::new(PasswordHasher::fast_for_tests());
+/// let partner = dir.add_partner("Marc Demo", Some("mark.brown23@example.com"));
+/// let uid = dir.add_user(NewUser::new("Marc Demo").login("demo").password("demo").partner(partner))?;
+/// assert_eq!(dir.authenticate("demo", "demo").await?, Some(uid));
+/// assert_eq!(dir.authenticate("demo", "nope").await?, None);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct MemoryDirectory {
+    hasher: PasswordHasher,
+    data: RwLock<Data>,
+}
+
+#[derive(Debug, Default)]
+struct Data {
+    partners: BTreeMap<PartnerId, Partner>,
+    users: BTreeMap<Uid, (User, Option<String>)>,
+    logins: HashMap<String, Uid>,
+}
+
+impl MemoryDirectory {
+    /// An empty directory hashing new passwords with `hasher`.
+    pub fn new(hasher: PasswordHasher) -> Self {
+        Self {
+            hasher,
+            data: RwLock::default(),
+        }
+    }
+
+    // A panic while holding the lock cannot leave the maps half-updated (every write is a single
+    // insert after all checks), so a poisoned lock is safe to keep using.
+    fn read(&self) -> RwLockReadGuard<'_, Data> {
+        self.data.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, Data> {
+        self.data.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Adds a partner and returns its id.
+    pub fn add_partner(&self, name: &str, email: Option<&str>) -> PartnerId {
+        let mut data = self.write();
+        let id = PartnerId(
+            data.partners
+                .keys()
+                .next_back()
+                .map_or(1, |last| last.0 + 1),
+        );
+        let partner = Partner {
+            id,
+            name: name.to_owned(),
+            email: email.map(str::to_owned),
+        };
+        data.partners.insert(id, partner);
+        id
+    }
+
+    /// Adds a user and returns its id; the password (if any) is hashed here.
+    ///
+    /// Fails on a login that already exists or a partner that does not.
+    pub fn add_user(&self, user: NewUser) -> Result<Uid, DirectoryError> {
+        // Hash before taking the lock: it is the slow part.
+        let hash = user
+            .password
+            .as_deref()
+            .map(|p| self.hasher.hash(p))
+            .transpose()?;
+        let mut data = self.write();
+        if let Some(login) = &user.login
+            && data.logins.contains_key(login)
+        {
+            return Err(DirectoryError::DuplicateLogin(login.clone()));
+        }
+        if let Some(pid) = user.partner_id
+            && !data.partners.contains_key(&pid)
+        {
+            return Err(DirectoryError::UnknownPartner(pid));
+        }
+        let id = Uid(data.users.keys().next_back().map_or(1, |last| last.0 + 1));
+        if let Some(login) = &user.login {
+            data.logins.insert(login.clone(), id);
+        }
+        let stored = User {
+            id,
+            login: user.login,
+            name: user.name,
+            active: user.active,
+            partner_id: user.partner_id,
+        };
+        data.users.insert(id, (stored, hash));
+        Ok(id)
+    }
+
+    /// Number of users.
+    pub fn user_count(&self) -> usize {
+        self.read().users.len()
+    }
+}
+
+impl Directory for MemoryDirectory {
+    fn authenticate<'a>(
+        &'a self,
+        login: &'a str,
+        password: &'a str,
+    ) -> BoxFuture<'a, Result<Option<Uid>, DirectoryError>> {
+        let row = {
+            let data = self.read();
+            data.logins.get(login).and_then(|uid| {
+                data.users.get(uid).map(|(user, hash)| LoginRow {
+                    uid: user.id,
+                    password_hash: hash.clone(),
+                    active: user.active,
+                })
+            })
+        };
+        Box::pin(ready(Ok(self.hasher.check_login(password, row))))
+    }
+
+    fn user(&self, uid: Uid) -> BoxFuture<'_, Result<Option<User>, DirectoryError>> {
+        let user = self.read().users.get(&uid).map(|(user, _)| user.clone());
+        Box::pin(ready(Ok(user)))
+    }
+
+    fn partner(&self, id: PartnerId) -> BoxFuture<'_, Result<Option<Partner>, DirectoryError>> {
+        let partner = self.read().partners.get(&id).cloned();
+        Box::pin(ready(Ok(partner)))
+    }
+
+    fn partners_by_email<'a>(
+        &'a self,
+        email: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<Partner>, DirectoryError>> {
+        let found = self
+            .read()
+            .partners
+            .values()
+            .filter(|p| p.email.as_deref() == Some(email))
+            .cloned()
+            .collect();
+        Box::pin(ready(Ok(found)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seeded() -> MemoryDirectory {
+        let dir = MemoryDirectory::new(PasswordHasher::fast_for_tests());
+        let admin = dir.add_partner("Administrator", Some("admin@example.com"));
+        let demo = dir.add_partner("Marc Demo", Some("mark.brown23@example.com"));
+        let public = dir.add_partner("Public user", None);
+        dir.add_user(
+            NewUser::new("Administrator")
+                .login("admin")
+                .password("admin")
+                .partner(admin),
+        )
+        .unwrap();
+        dir.add_user(
+            NewUser::new("Marc Demo")
+                .login("demo")
+                .password("demo")
+                .partner(demo),
+        )
+        .unwrap();
+        dir.add_user(NewUser::new("Public user").partner(public).inactive())
+            .unwrap();
+        dir
+    }
+
+    #[tokio::test]
+    async fn authenticate_good_bad_unknown() {
+        let dir = seeded();
+        assert_eq!(
+            dir.authenticate("admin", "admin").await.unwrap(),
+            Some(Uid(1))
+        );
+        assert_eq!(
+            dir.authenticate("demo", "demo").await.unwrap(),
+            Some(Uid(2))
+        );
+        assert_eq!(dir.authenticate("demo", "admin").await.unwrap(), None);
+        assert_eq!(dir.authenticate("Demo", "demo").await.unwrap(), None);
+        assert_eq!(dir.authenticate("nobody", "demo").await.unwrap(), None);
+        assert_eq!(dir.authenticate("", "").await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn inactive_and_passwordless_users_cannot_log_in() {
+        let dir = seeded();
+        dir.add_user(NewUser::new("Gone").login("gone").password("pw").inactive())
+            .unwrap();
+        dir.add_user(NewUser::new("No password").login("nopw"))
+            .unwrap();
+        assert_eq!(dir.authenticate("gone", "pw").await.unwrap(), None);
+        assert_eq!(dir.authenticate("nopw", "").await.unwrap(), None);
+        // The inactive user is still a user.
+        let gone = dir.user(Uid(4)).await.unwrap().unwrap();
+        assert_eq!((gone.login.as_deref(), gone.active), (Some("gone"), false));
+    }
+
+    #[test]
+    fn duplicate_login_and_unknown_partner_are_errors() {
+        let dir = seeded();
+        let dup = dir.add_user(NewUser::new("Again").login("demo"));
+        assert!(matches!(dup, Err(DirectoryError::DuplicateLogin(l)) if l == "demo"));
+        let orphan = dir.add_user(NewUser::new("Orphan").partner(PartnerId(99)));
+        assert!(matches!(
+            orphan,
+            Err(DirectoryError::UnknownPartner(PartnerId(99)))
+        ));
+        // Several users without login are fine.
+        dir.add_user(NewUser::new("Bot 1")).unwrap();
+        dir.add_user(NewUser::new("Bot 2")).unwrap();
+        assert_eq!(dir.user_count(), 5);
+    }
+
+    #[tokio::test]
+    async fn users_and_partners_by_id() {
+        let dir = seeded();
+        let demo = dir.user(Uid(2)).await.unwrap().unwrap();
+        assert_eq!(demo.login.as_deref(), Some("demo"));
+        assert_eq!(demo.partner_id, Some(PartnerId(2)));
+        let partner = dir.partner(PartnerId(2)).await.unwrap().unwrap();
+        assert_eq!(partner.email.as_deref(), Some("mark.brown23@example.com"));
+        assert_eq!(dir.user(Uid(42)).await.unwrap(), None);
+        assert_eq!(dir.partner(PartnerId(42)).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn partners_by_email_is_exact() {
+        let dir = seeded();
+        let twin = dir.add_partner("Admin twin", Some("admin@example.com"));
+        let found = dir.partners_by_email("admin@example.com").await.unwrap();
+        let ids: Vec<_> = found.iter().map(|p| p.id).collect();
+        assert_eq!(ids, [PartnerId(1), twin]);
+        for near in [
+            "Admin@example.com",
+            " admin@example.com",
+            "admin@example.co",
+            "",
+        ] {
+            assert!(
+                dir.partners_by_email(near).await.unwrap().is_empty(),
+                "{near:?}"
+            );
+        }
+    }
+}
