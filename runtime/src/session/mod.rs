@@ -3,14 +3,18 @@
 //! The runtime only talks to the [`SessionStore`] trait. Two implementations ship:
 //! [`MemorySessionStore`] and [`SqliteSessionStore`] (sessions survive a restart).
 
+use std::path::PathBuf;
+
 use crate::directory::BoxFuture;
 use crate::identity::Uid;
 
+#[cfg(test)]
+mod conformance;
 mod id;
 mod memory;
 mod sqlite;
 
-pub use id::new_session_id;
+pub use id::{SESSION_ID_LEN, is_well_formed_session_id, new_session_id};
 pub use memory::MemorySessionStore;
 pub use sqlite::SqliteSessionStore;
 
@@ -39,6 +43,14 @@ pub enum SessionError {
     /// The OS random number generator failed.
     #[error("random number generator failed: {0}")]
     Random(String),
+    /// The database file could not be opened or its schema could not be set up.
+    #[error("cannot open session store `{}`: {reason}", path.display())]
+    Open {
+        /// The file that was being opened.
+        path: PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
 }
 
 /// Where sessions live. Times are passed in (seconds since the Unix epoch) so that the caller's
@@ -48,12 +60,19 @@ pub trait SessionStore: Send + Sync + std::fmt::Debug + 'static {
     fn create(&self, uid: Uid, now: i64, ttl: i64) -> BoxFuture<'_, Result<Session, SessionError>>;
 
     /// The session with this id, if it exists and has not expired at `now`.
-    fn load<'a>(&'a self, id: &'a str, now: i64)
-    -> BoxFuture<'a, Result<Option<Session>, SessionError>>;
+    fn load<'a>(
+        &'a self,
+        id: &'a str,
+        now: i64,
+    ) -> BoxFuture<'a, Result<Option<Session>, SessionError>>;
 
     /// Extends a live session to expire `ttl` seconds after `now`; `false` when it does not exist.
-    fn touch<'a>(&'a self, id: &'a str, now: i64, ttl: i64)
-    -> BoxFuture<'a, Result<bool, SessionError>>;
+    fn touch<'a>(
+        &'a self,
+        id: &'a str,
+        now: i64,
+        ttl: i64,
+    ) -> BoxFuture<'a, Result<bool, SessionError>>;
 
     /// Deletes a session; `false` when it did not exist.
     fn destroy<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<bool, SessionError>>;
