@@ -2,7 +2,9 @@
 
 use std::sync::{Arc, OnceLock};
 
-use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher as _, PasswordVerifier as _, Salt, SaltString,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 
 use super::DirectoryError;
@@ -74,7 +76,7 @@ impl PasswordHasher {
     ///
     /// Fails only if the OS RNG does.
     pub fn hash(&self, password: &str) -> Result<String, DirectoryError> {
-        let mut salt = [0u8; 16];
+        let mut salt = [0u8; Salt::RECOMMENDED_LENGTH];
         getrandom::fill(&mut salt).map_err(|e| DirectoryError::Hash(e.to_string()))?;
         self.hash_with_salt(password, &salt)
     }
