@@ -98,7 +98,11 @@ async fn server() -> Server {
         .await
         .expect("starts");
     let handle = app.spawn("127.0.0.1:0".parse().unwrap()).await.unwrap();
-    Server { base: format!("http://{}", handle.addr()), client: reqwest::Client::new(), _handle: handle }
+    Server {
+        base: format!("http://{}", handle.addr()),
+        client: reqwest::Client::new(),
+        _handle: handle,
+    }
 }
 
 impl Server {
@@ -107,12 +111,19 @@ impl Server {
     }
 
     async fn rpc(&self, path: &str, body: &str, auth: Option<&str>) -> (u16, Value) {
-        let mut request = self.client.post(self.url(path)).header("content-type", "application/json").body(body.to_string());
+        let mut request = self
+            .client
+            .post(self.url(path))
+            .header("content-type", "application/json")
+            .body(body.to_string());
         if let Some(auth) = auth {
             request = request.header("authorization", auth);
         }
         let response = request.send().await.unwrap();
-        (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
+        (
+            response.status().as_u16(),
+            response.json().await.unwrap_or(Value::Null),
+        )
     }
 }
 
@@ -134,7 +145,10 @@ async fn preflight_needs_no_authentication() {
         .request(reqwest::Method::OPTIONS, s.url("/guarded"))
         .header("origin", "https://app.example")
         .header("access-control-request-method", "GET")
-        .header("access-control-request-headers", "authorization, content-type")
+        .header(
+            "access-control-request-headers",
+            "authorization, content-type",
+        )
         .send()
         .await
         .unwrap();
@@ -142,24 +156,50 @@ async fn preflight_needs_no_authentication() {
     let h = r.headers();
     assert_eq!(h["access-control-allow-origin"], "https://app.example");
     assert_eq!(h["access-control-allow-methods"], "GET, POST");
-    assert_eq!(h["access-control-allow-headers"], "authorization, content-type");
+    assert_eq!(
+        h["access-control-allow-headers"],
+        "authorization, content-type"
+    );
     assert!(h.contains_key("access-control-max-age"));
     // Normal and refused responses of a CORS route carry the origin too.
-    let ok = s.client.get(s.url("/guarded")).header("authorization", "42").send().await.unwrap();
+    let ok = s
+        .client
+        .get(s.url("/guarded"))
+        .header("authorization", "42")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(ok.status(), 200);
-    assert_eq!(ok.headers()["access-control-allow-origin"], "https://app.example");
+    assert_eq!(
+        ok.headers()["access-control-allow-origin"],
+        "https://app.example"
+    );
     let refused = s.client.get(s.url("/guarded")).send().await.unwrap();
     assert_eq!(refused.status(), 401);
-    assert_eq!(refused.headers()["access-control-allow-origin"], "https://app.example");
+    assert_eq!(
+        refused.headers()["access-control-allow-origin"],
+        "https://app.example"
+    );
     // OPTIONS without the preflight header on a route without OPTIONS: 405.
-    let r = s.client.request(reqwest::Method::OPTIONS, s.url("/guarded")).send().await.unwrap();
+    let r = s
+        .client
+        .request(reqwest::Method::OPTIONS, s.url("/guarded"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 405);
 }
 
 #[tokio::test]
 async fn custom_auth_accepts_and_refuses() {
     let s = server().await;
-    let r = s.client.get(s.url("/guarded")).header("authorization", "42").send().await.unwrap();
+    let r = s
+        .client
+        .get(s.url("/guarded"))
+        .header("authorization", "42")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.json::<Value>().await.unwrap(), json!({"uid": 1}));
     for value in [None, Some("43"), Some("Bearer 42")] {
         let mut request = s.client.get(s.url("/guarded"));
@@ -189,10 +229,22 @@ async fn custom_auth_accepts_and_refuses() {
 #[tokio::test]
 async fn json_rpc_envelope_and_errors() {
     let s = server().await;
-    let (status, body) = s.rpc("/rpc/sum", r#"{"jsonrpc":"2.0","method":"call","params":{"a":1,"b":2},"id":7}"#, None).await;
+    let (status, body) = s
+        .rpc(
+            "/rpc/sum",
+            r#"{"jsonrpc":"2.0","method":"call","params":{"a":1,"b":2},"id":7}"#,
+            None,
+        )
+        .await;
     assert_eq!(status, 200);
     assert_eq!(body, json!({"jsonrpc": "2.0", "id": 7, "result": 3}));
-    let (_, body) = s.rpc("/rpc/sum", r#"{"jsonrpc":"2.0","params":{"a":1,"b":2},"id":"abc"}"#, None).await;
+    let (_, body) = s
+        .rpc(
+            "/rpc/sum",
+            r#"{"jsonrpc":"2.0","params":{"a":1,"b":2},"id":"abc"}"#,
+            None,
+        )
+        .await;
     assert_eq!(body["id"], "abc");
     let (_, body) = s.rpc("/rpc/sum", r#"{"params":{"a":2,"b":2}}"#, None).await;
     assert_eq!(body, json!({"jsonrpc": "2.0", "id": null, "result": 4}));
@@ -203,11 +255,15 @@ async fn json_rpc_envelope_and_errors() {
     let (status, body) = s.rpc("/rpc/sum", "[1, 2]", None).await;
     assert_eq!(status, 400);
     assert_eq!(body["error"]["code"], -32600);
-    let (status, body) = s.rpc("/rpc/sum", r#"{"params":{"a":"x"},"id":1}"#, None).await;
+    let (status, body) = s
+        .rpc("/rpc/sum", r#"{"params":{"a":"x"},"id":1}"#, None)
+        .await;
     assert_eq!(status, 400);
     assert_eq!(body["error"]["code"], -32602);
     assert_eq!(body["id"], 1);
-    let (status, body) = s.rpc("/rpc/sum", r#"{"params":{"a":-1,"b":1},"id":2}"#, None).await;
+    let (status, body) = s
+        .rpc("/rpc/sum", r#"{"params":{"a":-1,"b":1},"id":2}"#, None)
+        .await;
     assert_eq!(status, 200);
     assert_eq!(body["error"]["code"], -32050);
     assert_eq!(body["error"]["message"], "negative numbers are not summed");
@@ -225,13 +281,31 @@ async fn json_rpc_envelope_and_errors() {
 async fn bodies_over_the_limit_are_413() {
     let s = server().await;
     let big = format!("\"{}\"", "x".repeat(2000));
-    let r = s.client.post(s.url("/echo")).body(big.clone()).send().await.unwrap();
+    let r = s
+        .client
+        .post(s.url("/echo"))
+        .body(big.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 413);
     // Chunked, without Content-Length.
     let stream = futures_stream(big.into_bytes());
-    let r = s.client.post(s.url("/echo")).body(reqwest::Body::wrap(stream)).send().await.unwrap();
+    let r = s
+        .client
+        .post(s.url("/echo"))
+        .body(reqwest::Body::wrap(stream))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 413);
-    let r = s.client.post(s.url("/echo")).body("{\"small\":true}").send().await.unwrap();
+    let r = s
+        .client
+        .post(s.url("/echo"))
+        .body("{\"small\":true}")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.json::<Value>().await.unwrap(), json!({"small": true}));
 }
 
@@ -244,8 +318,14 @@ mod futures_core_stream {
     use std::pin::Pin;
     use std::task::{Context, Poll};
 
-    pub trait Stream: http_body::Body<Data = bytes::Bytes, Error = std::io::Error> + Send + Sync + 'static {}
-    impl<T: http_body::Body<Data = bytes::Bytes, Error = std::io::Error> + Send + Sync + 'static> Stream for T {}
+    pub trait Stream:
+        http_body::Body<Data = bytes::Bytes, Error = std::io::Error> + Send + Sync + 'static
+    {
+    }
+    impl<T: http_body::Body<Data = bytes::Bytes, Error = std::io::Error> + Send + Sync + 'static>
+        Stream for T
+    {
+    }
 
     pub struct Chunks(Vec<u8>);
 
@@ -277,7 +357,10 @@ async fn a_panicking_handler_is_500_and_the_server_keeps_serving() {
     let r = s.client.get(s.url("/panic")).send().await.unwrap();
     assert_eq!(r.status(), 500);
     let body: Value = r.json().await.unwrap();
-    assert!(!body.to_string().contains("a handler bug"), "no panic message leaks");
+    assert!(
+        !body.to_string().contains("a handler bug"),
+        "no panic message leaks"
+    );
     let r = s.client.get(s.url("/open")).send().await.unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.text().await.unwrap(), "open");
@@ -286,12 +369,28 @@ async fn a_panicking_handler_is_500_and_the_server_keeps_serving() {
 #[tokio::test]
 async fn path_params_query_and_public() {
     let s = server().await;
-    let r = s.client.get(s.url("/items/12/caf%C3%A9%20cr%C3%A8me?page=3")).send().await.unwrap();
-    assert_eq!(r.json::<Value>().await.unwrap(), json!({"id": 12, "name": "café crème", "page": 3}));
-    let r = s.client.get(s.url("/items/notanumber/x?page=1")).send().await.unwrap();
+    let r = s
+        .client
+        .get(s.url("/items/12/caf%C3%A9%20cr%C3%A8me?page=3"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.json::<Value>().await.unwrap(),
+        json!({"id": 12, "name": "café crème", "page": 3})
+    );
+    let r = s
+        .client
+        .get(s.url("/items/notanumber/x?page=1"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 400);
     let r = s.client.get(s.url("/items/1/x")).send().await.unwrap();
     assert_eq!(r.status(), 400, "missing query parameter");
     let r = s.client.get(s.url("/public")).send().await.unwrap();
-    assert_eq!(r.json::<Value>().await.unwrap(), json!({"uid": 3, "authenticated": false}));
+    assert_eq!(
+        r.json::<Value>().await.unwrap(),
+        json!({"uid": 3, "authenticated": false})
+    );
 }

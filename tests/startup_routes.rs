@@ -26,6 +26,9 @@ async fn duplicate_routes_and_missing_public_user() {
         .iter()
         .find(|p| p.starts_with("duplicate route GET `/twice`"))
         .unwrap_or_else(|| panic!("no duplicate problem in:\n{all}"));
-    assert!(duplicate.contains("startup_routes::first") && duplicate.contains("startup_routes::second"), "{duplicate}");
+    assert!(
+        duplicate.contains("startup_routes::first") && duplicate.contains("startup_routes::second"),
+        "{duplicate}"
+    );
     assert!(all.contains("no public user is configured"), "{all}");
 }

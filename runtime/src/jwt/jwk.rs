@@ -150,7 +150,10 @@ fn usable_key(key: &Map<String, Value>, alg: Algorithm) -> Result<DecodingKey, S
         _ => return Err("HMAC validators take no JWKS".into()),
     };
     if kty != want_kty {
-        return Err(format!("kty `{}` does not fit the algorithm", kty.escape_debug()));
+        return Err(format!(
+            "kty `{}` does not fit the algorithm",
+            kty.escape_debug()
+        ));
     }
     if let Some(crv) = want_crv
         && text(key, "crv")? != crv
@@ -210,7 +213,8 @@ mod tests {
     use super::*;
 
     fn rsa() -> Value {
-        let keys: Value = serde_json::from_str(include_str!("../../../tests/keys/jwks_keys.json")).unwrap();
+        let keys: Value =
+            serde_json::from_str(include_str!("../../../tests/keys/jwks_keys.json")).unwrap();
         keys["rsa1"].clone()
     }
 
@@ -224,7 +228,10 @@ mod tests {
         assert_eq!(set.len(), 1);
         assert!(set.select(Some("rsa1")).is_ok());
         assert!(set.select(None).is_ok());
-        assert_eq!(set.select(Some("x")).err(), Some(KeySelectError::UnknownKid));
+        assert_eq!(
+            set.select(Some("x")).err(),
+            Some(KeySelectError::UnknownKid)
+        );
         for (member, value) in [
             ("use", serde_json::json!("enc")),
             ("key_ops", serde_json::json!(["encrypt"])),
@@ -234,23 +241,50 @@ mod tests {
         ] {
             let mut key = rsa();
             key[member] = value;
-            let set = parse_key_set(&doc(vec![key, serde_json::json!(5)]), Algorithm::RS256, 1 << 20).unwrap();
+            let set = parse_key_set(
+                &doc(vec![key, serde_json::json!(5)]),
+                Algorithm::RS256,
+                1 << 20,
+            )
+            .unwrap();
             assert!(set.is_empty(), "{member}");
             assert_eq!(set.skipped().len(), 2);
         }
         // The RSA key does not serve an ES256 validator.
-        assert!(parse_key_set(&doc(vec![rsa()]), Algorithm::ES256, 1 << 20).unwrap().is_empty());
+        assert!(
+            parse_key_set(&doc(vec![rsa()]), Algorithm::ES256, 1 << 20)
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]
     fn refuses_bad_documents() {
         for bad in [&b"<html>"[..], b"{}", br#"{"keys":"x"}"#, b"[]"] {
-            assert_eq!(parse_key_set(bad, Algorithm::RS256, 1 << 20).unwrap_err(), JwkError::NotAKeySet);
+            assert_eq!(
+                parse_key_set(bad, Algorithm::RS256, 1 << 20).unwrap_err(),
+                JwkError::NotAKeySet
+            );
         }
-        assert_eq!(parse_key_set(&[b' '; 100], Algorithm::RS256, 10).unwrap_err(), JwkError::TooLarge(10));
-        let mut other = rsa();
-        other["n"] = serde_json::json!(format!("{}A", &rsa()["n"].as_str().unwrap()[..340]));
-        assert!(parse_key_set(&doc(vec![rsa(), other]), Algorithm::RS256, 1 << 20).is_err());
+        assert_eq!(
+            parse_key_set(&[b' '; 100], Algorithm::RS256, 10).unwrap_err(),
+            JwkError::TooLarge(10)
+        );
+        let keys: Value =
+            serde_json::from_str(include_str!("../../../tests/keys/jwks_keys.json")).unwrap();
+        let mut other = keys["rsa2"].clone();
+        other["kid"] = serde_json::json!("rsa1");
+        assert_eq!(
+            parse_key_set(&doc(vec![rsa(), other]), Algorithm::RS256, 1 << 20).unwrap_err(),
+            JwkError::ConflictingKid
+        );
+        // The same key twice under one kid is harmless.
+        assert_eq!(
+            parse_key_set(&doc(vec![rsa(), rsa()]), Algorithm::RS256, 1 << 20)
+                .unwrap()
+                .len(),
+            1
+        );
     }
 
     #[test]

@@ -2,11 +2,11 @@
 
 pub mod config;
 pub(crate) mod cookie;
+mod error;
 pub mod jwk;
 pub mod jwks;
 pub mod keys;
 pub mod policy;
-mod error;
 mod scan;
 
 pub use error::{Part, TokenError};

@@ -14,6 +14,38 @@ use super::error::{Part, TokenError};
 use super::keys::alg_name;
 use super::scan::{self, Aud};
 
+/// Deepest JSON nesting accepted in a header or claims object. Claims are flat in practice;
+/// the bound keeps hostile nesting from costing stack or time in later deserialisation.
+pub const MAX_JSON_DEPTH: usize = 32;
+
+/// Whether `text` nests arrays and objects deeper than `limit` (strings are skipped).
+fn too_deep(text: &str, limit: usize) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for byte in text.bytes() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Default size cap of a token, in bytes (checked before any decoding).
 pub const DEFAULT_MAX_TOKEN_BYTES: usize = 8 * 1024;
 
@@ -97,8 +129,11 @@ pub fn parse<'t>(token: &'t str, policy: &Policy) -> Result<UnverifiedToken<'t>,
     let header_bytes = decode(header, Part::Header)?;
     let header_text =
         std::str::from_utf8(&header_bytes).map_err(|_| TokenError::InvalidJson(Part::Header))?;
-    let expected = alg_name(policy.algorithm)
-        .ok_or(TokenError::UnsupportedAlgorithm(policy.algorithm))?;
+    if too_deep(header_text, MAX_JSON_DEPTH) {
+        return Err(TokenError::InvalidJson(Part::Header));
+    }
+    let expected =
+        alg_name(policy.algorithm).ok_or(TokenError::UnsupportedAlgorithm(policy.algorithm))?;
     let scanned = scan::header(
         header_text,
         policy.algorithm,
@@ -179,11 +214,12 @@ impl<'t> UnverifiedToken<'t> {
         self.verify_signature(key)?;
         let text = std::str::from_utf8(&self.payload)
             .map_err(|_| TokenError::InvalidJson(Part::Payload))?;
+        if too_deep(text, MAX_JSON_DEPTH) {
+            return Err(TokenError::InvalidJson(Part::Payload));
+        }
         let claims = scan::claims(text, &policy.audience, &policy.issuer)?;
         let leeway = i64::try_from(policy.leeway).unwrap_or(i64::MAX);
-        let exp = claims
-            .exp
-            .ok_or(TokenError::MissingClaim { name: "exp" })?;
+        let exp = claims.exp.ok_or(TokenError::MissingClaim { name: "exp" })?;
         match claims.aud {
             Aud::Missing => return Err(TokenError::MissingClaim { name: "aud" }),
             Aud::NoMatch => return Err(TokenError::AudienceMismatch),
@@ -197,16 +233,24 @@ impl<'t> UnverifiedToken<'t> {
         if exp < now.saturating_sub(leeway) {
             return Err(TokenError::Expired);
         }
-        if claims.nbf.is_some_and(|nbf| nbf > now.saturating_add(leeway)) {
+        if claims
+            .nbf
+            .is_some_and(|nbf| nbf > now.saturating_add(leeway))
+        {
             return Err(TokenError::NotYetValid);
         }
-        if claims.iat.is_some_and(|iat| iat > now.saturating_add(leeway)) {
+        if claims
+            .iat
+            .is_some_and(|iat| iat > now.saturating_add(leeway))
+        {
             return Err(TokenError::IssuedInFuture);
         }
         if let Some(max) = policy.max_lifetime {
             let max_i = i64::try_from(max).unwrap_or(i64::MAX);
             let too_long = exp.saturating_sub(now) > max_i
-                || claims.iat.is_some_and(|iat| exp.saturating_sub(iat) > max_i);
+                || claims
+                    .iat
+                    .is_some_and(|iat| exp.saturating_sub(iat) > max_i);
             if too_long {
                 return Err(TokenError::LifetimeTooLong { max });
             }
@@ -260,5 +304,17 @@ impl VerifiedToken {
     /// The payload JSON text.
     pub fn payload_json(&self) -> &str {
         std::str::from_utf8(&self.payload).unwrap_or("{}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_depth() {
+        assert!(!too_deep(r#"{"a":[1,{"b":2}]}"#, 3));
+        assert!(too_deep(r#"{"a":[1,{"b":[2]}]}"#, 3));
+        assert!(!too_deep(r#"{"a":"[[[[[[[[\"[["}"#, 1));
     }
 }

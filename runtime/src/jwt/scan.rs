@@ -14,58 +14,6 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 
 use super::error::{Part, TokenError};
 
-/// Where a string found while scanning lives: a byte range of the scanned text, or an owned copy
-/// when JSON escapes made it differ from the text.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) enum Slot {
-    /// Absent.
-    #[default]
-    None,
-    /// `base[start..end]`.
-    Range(usize, usize),
-    /// Unescaped copy.
-    Owned(Box<str>),
-}
-
-impl Slot {
-    /// Records `value`, found in `base`, as a range of `base` plus `offset` when it is borrowed
-    /// from `base`, else as an owned copy.
-    pub(crate) fn from_cow(value: Cow<'_, str>, base: &str, offset: usize) -> Slot {
-        match value {
-            Cow::Borrowed(s) => {
-                let start = (s.as_ptr() as usize).checked_sub(base.as_ptr() as usize);
-                match start {
-                    Some(start) if start + s.len() <= base.len() => {
-                        Slot::Range(offset + start, offset + start + s.len())
-                    }
-                    _ => Slot::Owned(s.into()),
-                }
-            }
-            Cow::Owned(s) => Slot::Owned(s.into_boxed_str()),
-        }
-    }
-
-    /// The string, for a range taken from `base`.
-    pub(crate) fn get<'a>(&'a self, base: &'a str) -> Option<&'a str> {
-        match self {
-            Slot::None => None,
-            Slot::Range(start, end) => base.get(*start..*end),
-            Slot::Owned(s) => Some(s),
-        }
-    }
-
-    /// The string, for a range taken from `base` (bytes that are known to be UTF-8 there).
-    pub(crate) fn get_bytes<'a>(&'a self, base: &'a [u8]) -> Option<&'a str> {
-        match self {
-            Slot::None => None,
-            Slot::Range(start, end) => base
-                .get(*start..*end)
-                .and_then(|b| std::str::from_utf8(b).ok()),
-            Slot::Owned(s) => Some(s),
-        }
-    }
-}
-
 /// Stores `error` in `slot` and returns the serde error that stops the scan.
 fn reject<E: de::Error>(slot: &mut Option<TokenError>, error: TokenError) -> E {
     *slot = Some(error);
@@ -73,12 +21,19 @@ fn reject<E: de::Error>(slot: &mut Option<TokenError>, error: TokenError) -> E {
 }
 
 /// Runs `seed` over `text` as one complete JSON document and maps failures to [`TokenError`].
-fn run<'de, S>(text: &'de str, part: Part, seed: S, slot: &mut Option<TokenError>) -> Result<S::Value, TokenError>
+fn run<'de, S>(
+    text: &'de str,
+    part: Part,
+    seed: S,
+    slot: &mut Option<TokenError>,
+) -> Result<S::Value, TokenError>
 where
     S: DeserializeSeed<'de>,
 {
     let mut de = serde_json::Deserializer::from_str(text);
-    let result = seed.deserialize(&mut de).and_then(|value| de.end().map(|()| value));
+    let result = seed
+        .deserialize(&mut de)
+        .and_then(|value| de.end().map(|()| value));
     result.map_err(|e| match slot.take() {
         Some(error) => error,
         None if e.classify() == serde_json::error::Category::Data => TokenError::NotAnObject(part),
@@ -127,7 +82,11 @@ struct SeenKeys<'de> {
 
 impl<'de> SeenKeys<'de> {
     fn new() -> Self {
-        Self { inline: std::array::from_fn(|_| Cow::Borrowed("")), len: 0, spill: None }
+        Self {
+            inline: std::array::from_fn(|_| Cow::Borrowed("")),
+            len: 0,
+            spill: None,
+        }
     }
 
     /// Records `key`; false when it was already there.
@@ -291,7 +250,11 @@ impl<'de> Visitor<'de> for AudValue<'_> {
         f.write_str("any json value")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(AudRead::Checked(if self.check(v) { Aud::Match } else { Aud::NoMatch }))
+        Ok(AudRead::Checked(if self.check(v) {
+            Aud::Match
+        } else {
+            Aud::NoMatch
+        }))
     }
     fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
         Ok(AudRead::WrongType)
@@ -379,7 +342,12 @@ pub(crate) fn header<'de>(
     required_typ: Option<&str>,
 ) -> Result<HeaderScan<'de>, TokenError> {
     let mut slot = None;
-    let seed = HeaderSeed { expected_alg, algorithm, required_typ, slot: &mut slot };
+    let seed = HeaderSeed {
+        expected_alg,
+        algorithm,
+        required_typ,
+        slot: &mut slot,
+    };
     let scan = run(text, Part::Header, seed, &mut None);
     match (scan, slot) {
         (_, Some(error)) => Err(error),
@@ -428,7 +396,9 @@ impl<'de> Visitor<'de> for HeaderSeed<'_> {
                     match map.next_value_seed(StrValue)? {
                         Some(alg) if alg == self.expected_alg => {}
                         Some(_) => {
-                            let error = TokenError::AlgorithmMismatch { expected: self.algorithm };
+                            let error = TokenError::AlgorithmMismatch {
+                                expected: self.algorithm,
+                            };
                             return Err(reject(slot, error));
                         }
                         None => {
@@ -439,13 +409,18 @@ impl<'de> Visitor<'de> for HeaderSeed<'_> {
                 }
                 Some("kid") => match map.next_value_seed(StrValue)? {
                     Some(value) => kid = Some(value),
-                    None => return Err(reject(slot, TokenError::InvalidHeaderType { name: "kid" })),
+                    None => {
+                        return Err(reject(slot, TokenError::InvalidHeaderType { name: "kid" }));
+                    }
                 },
                 Some("typ") => {
                     typ_seen = true;
                     match (map.next_value_seed(StrValue)?, self.required_typ) {
                         (None, _) => {
-                            return Err(reject(slot, TokenError::InvalidHeaderType { name: "typ" }));
+                            return Err(reject(
+                                slot,
+                                TokenError::InvalidHeaderType { name: "typ" },
+                            ));
                         }
                         (Some(typ), Some(required)) if !typ_matches(&typ, required) => {
                             return Err(reject(slot, TokenError::TypMismatch));
@@ -454,7 +429,9 @@ impl<'de> Visitor<'de> for HeaderSeed<'_> {
                     }
                 }
                 Some("cty") => match map.next_value_seed(StrValue)? {
-                    None => return Err(reject(slot, TokenError::InvalidHeaderType { name: "cty" })),
+                    None => {
+                        return Err(reject(slot, TokenError::InvalidHeaderType { name: "cty" }));
+                    }
                     Some(cty) if media_type(&cty).eq_ignore_ascii_case("jwt") => {
                         return Err(reject(slot, TokenError::NestedJwt));
                     }
@@ -505,7 +482,11 @@ pub(crate) fn claims<'de>(
     issuer: &str,
 ) -> Result<ClaimsScan<'de>, TokenError> {
     let mut slot = None;
-    let seed = ClaimsSeed { audience, issuer, slot: &mut slot };
+    let seed = ClaimsSeed {
+        audience,
+        issuer,
+        slot: &mut slot,
+    };
     let scan = run(text, Part::Payload, seed, &mut None);
     match (scan, slot) {
         (_, Some(error)) => Err(error),
@@ -530,7 +511,14 @@ impl<'de> Visitor<'de> for ClaimsSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let slot = self.slot;
         let mut seen = SeenKeys::new();
-        let mut scan = ClaimsScan { exp: None, nbf: None, iat: None, aud: Aud::Missing, iss: None, email: None };
+        let mut scan = ClaimsScan {
+            exp: None,
+            nbf: None,
+            iat: None,
+            aud: Aud::Missing,
+            iss: None,
+            email: None,
+        };
         while let Some(Key(name)) = map.next_key()? {
             let field = match &*name {
                 "exp" => Some("exp"),
@@ -555,7 +543,9 @@ impl<'de> Visitor<'de> for ClaimsSeed<'_> {
                         _ => scan.iat = Some(value),
                     }
                 }
-                Some("aud") => match map.next_value_seed(AudValue { accepted: self.audience })? {
+                Some("aud") => match map.next_value_seed(AudValue {
+                    accepted: self.audience,
+                })? {
                     AudRead::Checked(aud) => scan.aud = aud,
                     AudRead::WrongType => {
                         return Err(reject(slot, TokenError::InvalidClaimType { name: "aud" }));
