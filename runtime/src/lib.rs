@@ -2,7 +2,7 @@
 //!
 //! Routes declare how they are authenticated, and the compiler checks it.
 //!
-//! ```
+//! ```standalone_crate
 //! use authroute::{AuthError, AuthRequest, Caller, Json, Uid, auth_method, route};
 //! use serde_json::{Value, json};
 //!
@@ -26,7 +26,14 @@
 //! }
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let app = authroute::App::builder().public_uid(Uid(3)).build().await?;
+//! use authroute::directory::{MemoryDirectory, NewUser, PasswordHasher};
+//! let directory = MemoryDirectory::new(PasswordHasher::default());
+//! let public = directory.add_user(NewUser::new("Public user"))?;
+//! let app = authroute::App::builder()
+//!     .directory(std::sync::Arc::new(directory))
+//!     .public_uid(public)
+//!     .build()
+//!     .await?;
 //! let server = app.spawn("127.0.0.1:0".parse()?).await?;
 //! # server.shutdown().await;
 //! # Ok(()) }

@@ -1,6 +1,6 @@
 //! Auth methods: what runs before each handler to establish who is calling.
 //!
-//! One file per family: [`session`] (`public`, `user`), [`custom`] (`#[auth_method]`); the
+//! One file per family: `session` (`public`, `user`), [`custom`] (`#[auth_method]`); the
 //! JWT family lives in `jwt`.
 
 pub mod custom;

@@ -1,5 +1,5 @@
 //! Our decoding policy (SPEC section 5): the token is split and base64-decoded once, its header
-//! and claims are each scanned once by [`super::scan`] (duplicate members, JSON types, `crit`,
+//! and claims are each scanned once by the private `scan` module (duplicate members, JSON types, `crit`,
 //! `typ`, audience and issuer checked during the scan, strings borrowed), and `jsonwebtoken`
 //! only checks the signature (`crypto::verify`, aws-lc-rs backend). Claims reach handlers
 //! lazily: [`VerifiedToken::claims`] deserialises the kept payload only when asked.

@@ -94,7 +94,7 @@ impl<'de> SeenKeys<'de> {
         if let Some(set) = &mut self.spill {
             return set.insert(key);
         }
-        if self.inline[..self.len].iter().any(|seen| *seen == key) {
+        if self.inline[..self.len].contains(&key) {
             return false;
         }
         if self.len < INLINE_KEYS {
