@@ -3,5 +3,6 @@
 
 pub mod clock;
 mod identity;
+pub mod jwt;
 
 pub use identity::{PartnerId, Uid};
