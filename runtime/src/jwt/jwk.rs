@@ -5,7 +5,7 @@
 //! allow `verify`, whose `alg` is another algorithm, that carries private members (`d`, `p`, `q`,
 //! `dp`, `dq`, `qi`, `oth`, or `k`: symmetric keys are never taken from a JWKS), that is on
 //! another curve, or whose RSA modulus is outside 2048..=8192 bits or whose exponent is not an
-//! odd number of at least 3. One malformed key does not spoil the others. The document itself
+//! odd number of at least 3, or whose modulus has the ROCA fingerprint. One malformed key does not spoil the others. The document itself
 //! is refused when it is too large, not JSON, not an object with a `keys` array, or when two
 //! usable keys share a `kid` with different key material.
 //!
@@ -18,7 +18,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, DecodingKey};
 use serde_json::{Map, Value};
 
-use super::keys::{KeyFamily, MAX_RSA_BITS, MIN_RSA_BITS, alg_name, unsigned_bits};
+use super::keys::{
+    KeyFamily, MAX_RSA_BITS, MIN_RSA_BITS, alg_name, roca_fingerprint, unsigned_bits,
+};
 
 /// The default cap for a JWKS document, in bytes.
 pub const DEFAULT_MAX_JWKS_BYTES: usize = 256 * 1024;
@@ -78,6 +80,8 @@ pub enum SkipReason {
     RsaKeySize(usize),
     /// The RSA public exponent is even, 1, or larger than 64 bits.
     InvalidRsaExponent,
+    /// The RSA modulus has the ROCA fingerprint (CVE-2017-15361).
+    RocaVulnerable,
 }
 
 impl fmt::Display for SkipReason {
@@ -95,6 +99,7 @@ impl fmt::Display for SkipReason {
             SkipReason::InvalidMember(name) => write!(f, "member {name} is missing or malformed"),
             SkipReason::RsaKeySize(bits) => write!(f, "rsa modulus has {bits} bits"),
             SkipReason::InvalidRsaExponent => f.write_str("rsa exponent is not an odd number >= 3"),
+            SkipReason::RocaVulnerable => f.write_str("rsa modulus has the roca fingerprint"),
         }
     }
 }
@@ -306,6 +311,9 @@ fn usable_key(
             let odd = e_digits.last().is_some_and(|last| last & 1 == 1);
             if !odd || e_digits == [1] || e_digits.len() > 8 {
                 return Err(SkipReason::InvalidRsaExponent);
+            }
+            if roca_fingerprint(&n) {
+                return Err(SkipReason::RocaVulnerable);
             }
             let key = DecodingKey::from_rsa_raw_components(&n, &e);
             let mut material = n;
