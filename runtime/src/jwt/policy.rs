@@ -51,8 +51,38 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 /// The default size cap for a token, in bytes.
 pub const DEFAULT_MAX_TOKEN_BYTES: usize = 8192;
 
-/// The largest decoded signature accepted, in bytes (an RSA-8192 signature).
-const MAX_SIGNATURE_BYTES: usize = 1024;
+/// The longest signature segment accepted, in characters (an RSA-8192 signature).
+const MAX_SIGNATURE_CHARS: usize = 1366;
+
+/// Whether `text` is canonical unpadded base64url (RFC 7515 2, RFC 4648 5): only the URL-safe
+/// alphabet, no length that leaves a lone character, and zero trailing bits in the last one.
+fn is_base64url_no_pad(text: &[u8]) -> bool {
+    fn value(byte: u8) -> Option<u8> {
+        match byte {
+            b'A'..=b'Z' => Some(byte - b'A'),
+            b'a'..=b'z' => Some(byte - b'a' + 26),
+            b'0'..=b'9' => Some(byte - b'0' + 52),
+            b'-' => Some(62),
+            b'_' => Some(63),
+            _ => None,
+        }
+    }
+    if !text
+        .iter()
+        .all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
+    {
+        return false;
+    }
+    let unused_bits_mask = match text.len() % 4 {
+        0 => return true,
+        1 => return false,
+        2 => 0x0f,
+        _ => 0x03,
+    };
+    text.last()
+        .and_then(|last| value(*last))
+        .is_some_and(|v| v & unused_bits_mask == 0)
+}
 
 /// What a validator accepts.
 ///
@@ -140,35 +170,27 @@ pub fn parse<'t>(token: &'t str, policy: &Policy) -> Result<UnverifiedToken<'t>,
     if token.trim_start().starts_with('{') {
         return Err(TokenError::JsonSerialization);
     }
-    let bytes = token.as_bytes();
-    let mut dots = [0usize; 2];
-    let mut count = 0usize;
-    for (i, _) in bytes.iter().enumerate().filter(|(_, b)| **b == b'.') {
-        if let Some(slot) = dots.get_mut(count) {
-            *slot = i;
-        }
-        count += 1;
+    let Some((header_b64, rest)) = token.split_once('.') else {
+        return Err(TokenError::SegmentCount);
+    };
+    let Some((payload_b64, signature)) = rest.split_once('.') else {
+        return Err(TokenError::SegmentCount);
+    };
+    if signature.contains('.') {
+        let extra = signature.bytes().filter(|b| *b == b'.').count();
+        return Err(if extra == 2 {
+            TokenError::Jwe
+        } else {
+            TokenError::SegmentCount
+        });
     }
-    match count {
-        2 => {}
-        4 => return Err(TokenError::Jwe),
-        _ => return Err(TokenError::SegmentCount),
-    }
-    let [first, second] = dots;
-    let header_b64 = &token[..first];
-    let payload_b64 = &token[first + 1..second];
-    let signature = &token[second + 1..];
-    let signing_input = &token[..second];
+    let signing_input = &token[..header_b64.len() + 1 + payload_b64.len()];
 
-    // The signature is decoded again by `jsonwebtoken::crypto::verify`; decoding it here into a
-    // stack buffer makes the base64 check strict and early, without allocating.
-    let mut sig_buf = [0u8; MAX_SIGNATURE_BYTES];
-    if base64::decoded_len_estimate(signature.len()) > MAX_SIGNATURE_BYTES + 3 {
+    // The signature is decoded by `jsonwebtoken::crypto::verify`; checking its alphabet, length
+    // and trailing bits here refuses a malformed one early, without decoding it twice.
+    if signature.len() > MAX_SIGNATURE_CHARS || !is_base64url_no_pad(signature.as_bytes()) {
         return Err(TokenError::Base64(Part::Signature));
     }
-    URL_SAFE_NO_PAD
-        .decode_slice(signature, &mut sig_buf)
-        .map_err(|_| TokenError::Base64(Part::Signature))?;
 
     let mut buf = Vec::with_capacity(
         base64::decoded_len_estimate(payload_b64.len())

@@ -124,19 +124,23 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
 /// How many names are compared linearly before switching to a hash set.
 const INLINE_KEYS: usize = 16;
 
-/// The member names seen so far: a small inline array (no allocation for ordinary tokens), then
-/// a SipHash set, so that hostile objects with many members stay linear.
+/// The member names seen so far, for duplicate detection. The names a scanner knows are tracked
+/// by the scanner itself (one flag each); this holds the others: a small inline array of
+/// borrowed names (no allocation for ordinary tokens), escaped names in a vector, and past
+/// [`INLINE_KEYS`] names a SipHash set, so hostile objects with many members stay linear.
 struct SeenKeys<'de> {
-    inline: [Cow<'de, str>; INLINE_KEYS],
+    inline: [&'de str; INLINE_KEYS],
     len: usize,
+    escaped: Vec<String>,
     spill: Option<HashSet<Cow<'de, str>>>,
 }
 
 impl<'de> SeenKeys<'de> {
     fn new() -> Self {
         Self {
-            inline: std::array::from_fn(|_| Cow::Borrowed("")),
+            inline: [""; INLINE_KEYS],
             len: 0,
+            escaped: Vec::new(),
             spill: None,
         }
     }
@@ -146,18 +150,42 @@ impl<'de> SeenKeys<'de> {
         if let Some(set) = &mut self.spill {
             return set.insert(key);
         }
-        if self.inline[..self.len].contains(&key) {
+        let name: &str = &key;
+        if self.inline[..self.len].contains(&name) || self.escaped.iter().any(|e| e == name) {
             return false;
         }
-        if self.len < INLINE_KEYS {
-            self.inline[self.len] = key;
-            self.len += 1;
+        if self.len + self.escaped.len() < INLINE_KEYS {
+            match key {
+                Cow::Borrowed(name) => {
+                    self.inline[self.len] = name;
+                    self.len += 1;
+                }
+                Cow::Owned(name) => self.escaped.push(name),
+            }
             return true;
         }
-        let mut set: HashSet<Cow<'de, str>> = self.inline.iter_mut().map(std::mem::take).collect();
+        let mut set: HashSet<Cow<'de, str>> = self.inline[..self.len]
+            .iter()
+            .map(|n| Cow::Borrowed(*n))
+            .collect();
+        set.extend(self.escaped.drain(..).map(Cow::Owned));
         set.insert(key);
         self.spill = Some(set);
         true
+    }
+}
+
+/// One flag per known member name, for duplicate detection without comparisons.
+#[derive(Default)]
+struct KnownSeen(u16);
+
+impl KnownSeen {
+    /// Records known member number `bit`; false when it was already there.
+    fn insert(&mut self, bit: u8) -> bool {
+        let mask = 1u16 << bit;
+        let fresh = self.0 & mask == 0;
+        self.0 |= mask;
+        fresh
     }
 }
 
@@ -469,24 +497,30 @@ impl<'de> Visitor<'de> for HeaderSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let slot = self.slot;
         let mut seen = SeenKeys::new();
+        let mut known = KnownSeen::default();
         let mut alg_seen = false;
         let mut typ_seen = false;
         let mut kid = None;
         while let Some(Key(name)) = map.next_key()? {
             let field = match &*name {
-                "alg" => Some("alg"),
-                "kid" => Some("kid"),
-                "typ" => Some("typ"),
-                "cty" => Some("cty"),
-                "crit" => Some("crit"),
-                "b64" => Some("b64"),
-                "zip" => Some("zip"),
-                "enc" => Some("enc"),
+                "alg" => Some(("alg", 0)),
+                "kid" => Some(("kid", 1)),
+                "typ" => Some(("typ", 2)),
+                "cty" => Some(("cty", 3)),
+                "crit" => Some(("crit", 4)),
+                "b64" => Some(("b64", 5)),
+                "zip" => Some(("zip", 6)),
+                "enc" => Some(("enc", 7)),
                 _ => None,
             };
-            if !seen.insert(name) {
+            let fresh = match field {
+                Some((_, bit)) => known.insert(bit),
+                None => seen.insert(name),
+            };
+            if !fresh {
                 return Err(reject(slot, TokenError::DuplicateMember(Part::Header)));
             }
+            let field = field.map(|(name, _)| name);
             match field {
                 Some("alg") => {
                     alg_seen = true;
@@ -608,6 +642,7 @@ impl<'de> Visitor<'de> for ClaimsSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let slot = self.slot;
         let mut seen = SeenKeys::new();
+        let mut known = KnownSeen::default();
         let mut scan = ClaimsScan {
             exp: None,
             nbf: None,
@@ -618,17 +653,22 @@ impl<'de> Visitor<'de> for ClaimsSeed<'_> {
         };
         while let Some(Key(name)) = map.next_key()? {
             let field = match &*name {
-                "exp" => Some("exp"),
-                "nbf" => Some("nbf"),
-                "iat" => Some("iat"),
-                "aud" => Some("aud"),
-                "iss" => Some("iss"),
-                "email" => Some("email"),
+                "exp" => Some(("exp", 0)),
+                "nbf" => Some(("nbf", 1)),
+                "iat" => Some(("iat", 2)),
+                "aud" => Some(("aud", 3)),
+                "iss" => Some(("iss", 4)),
+                "email" => Some(("email", 5)),
                 _ => None,
             };
-            if !seen.insert(name) {
+            let fresh = match field {
+                Some((_, bit)) => known.insert(bit),
+                None => seen.insert(name),
+            };
+            if !fresh {
                 return Err(reject(slot, TokenError::DuplicateMember(Part::Payload)));
             }
+            let field = field.map(|(name, _)| name);
             match field {
                 Some(name @ ("exp" | "nbf" | "iat")) => {
                     let Some(value) = map.next_value_seed(IntValue)? else {
