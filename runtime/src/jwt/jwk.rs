@@ -385,6 +385,8 @@ mod tests {
     const P256_PRIVATE: &[u8] = include_bytes!("../../tests/keys/ec_p256_private.pem");
     const P384_PRIVATE: &[u8] = include_bytes!("../../tests/keys/ec_p384_private.pem");
     const ED_PRIVATE: &[u8] = include_bytes!("../../tests/keys/ed25519_private.pem");
+    /// The Wycheproof `jws_rsa_roca_key` modulus (2048 bits, ROCA fingerprint).
+    const ROCA_N: &str = "AanFpofbj7KjD4Lf-N2hVMKR7yewSyXhhbirIMTGpfYEhZ_lnt5UoK98DnKIgArXGTu3MaW_HhFw16HGaTDUHqPrId7fe4r11CqRw09yBFuW79V8sYIwHdzCaWflUI6auImYbVfoN9_nD5n8N8SY9DwXw7mwZM9wREPXoDPgOoIWl6q_MPsp7n0zs3Z5ZaiQWOOzl1S9OhwAfSiiOwz6efnXEaxuTEtPd7BjSx7NaFka8Dx9U7YqXy2RFj1O9PjyaDGuRh7YXsX3iMUSP_wSyHQg_c_qHRtKUsNSGCT7OZg0hzm2KphtjnayKJvC64vAbROBR4Ubg6Bxg9IQVZ-QYyE";
     const CAP: usize = DEFAULT_MAX_JWKS_BYTES;
 
     fn public_jwk(key: &EncodingKey, alg: Algorithm, kid: &str) -> Value {
@@ -596,6 +598,8 @@ mod tests {
             );
         }
         // A 1024-bit modulus (the Wycheproof `keysize_too_small` key).
+        let roca = with(rsa("r"), "n", json!(ROCA_N));
+        assert_eq!(skipped(roca, alg), SkipReason::RocaVulnerable);
         let small = with(rsa("s"), "n", json!(RSA1024_N));
         assert_eq!(skipped(small, alg), SkipReason::RsaKeySize(1024));
 

@@ -39,6 +39,8 @@
 //!   policy's, compared exactly (case-sensitive, no trimming). `iss`: exact match.
 //! - With [`Policy::max_lifetime`], `exp - now` and (when `iat` is present) `exp - iat` above it.
 
+use std::fmt;
+
 use jsonwebtoken::{Algorithm, DecodingKey};
 
 use super::error::{Part, TokenError};
@@ -135,8 +137,7 @@ impl Policy {
 /// A token whose structure and header passed the policy, not yet verified.
 ///
 /// It borrows the token text (the signing input and the signature) and owns one buffer with the
-/// decoded payload followed by the decoded header.
-#[derive(Debug)]
+/// decoded payload followed by the decoded header. Its `Debug` output shows no token text.
 pub struct UnverifiedToken<'t> {
     signing_input: &'t str,
     signature: &'t str,
@@ -354,7 +355,7 @@ fn check_claims(
 }
 
 /// A token that passed the whole policy. It owns the decoded payload; handler claims are
-/// deserialized from it only on demand.
+/// deserialized from it only on demand. Its `Debug` output shows no claim values.
 ///
 /// ```
 /// # use authroute::jwt::{keys, policy::{self, Policy}};
@@ -371,7 +372,7 @@ fn check_claims(
 /// assert_eq!(verified.claims::<Mine>().unwrap().sub, "42");
 /// # Ok::<(), authroute::jwt::TokenError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct VerifiedToken {
     /// Decoded payload, then decoded header; all UTF-8.
     json: String,
@@ -410,5 +411,25 @@ impl VerifiedToken {
     /// The decoded payload, a JSON object.
     pub fn payload_json(&self) -> &str {
         self.json.get(..self.payload_len).unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for UnverifiedToken<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UnverifiedToken")
+            .field("alg", &self.alg)
+            .field("has_kid", &!matches!(self.kid, Slot::None))
+            .field("payload_bytes", &self.payload_len)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for VerifiedToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifiedToken")
+            .field("exp", &self.exp)
+            .field("has_kid", &!matches!(self.kid, Slot::None))
+            .field("payload_bytes", &self.payload_len)
+            .finish_non_exhaustive()
     }
 }

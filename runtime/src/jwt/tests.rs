@@ -315,6 +315,20 @@ fn strict_base64url() {
 }
 
 #[test]
+fn debug_output_shows_no_token_text() {
+    let token = with_header(&format!(r#"{{"alg":"HS256","kid":"{MARKER}"}}"#));
+    let claims = format!(
+        r#"{{"aud":"api","iss":"issuer","exp":{},"secret":"{MARKER}"}}"#,
+        NOW + 600
+    );
+    let token2 = signed(&format!(r#"{{"alg":"HS256","kid":"{MARKER}"}}"#), &claims);
+    let parsed = parse(&token, &policy()).unwrap();
+    assert!(!format!("{parsed:?}").contains(MARKER));
+    let verified = check(&token2).unwrap();
+    assert!(!format!("{verified:?}").contains(MARKER));
+}
+
+#[test]
 fn signature_segment() {
     let valid = with_claims(&claims().to_string());
     let (message, signature) = valid.rsplit_once('.').unwrap();
