@@ -22,6 +22,7 @@
 //! ```
 
 mod error;
+mod json;
 pub mod jwk;
 pub mod keys;
 pub mod policy;
