@@ -2,17 +2,70 @@
 //!
 //! Each scanner is a serde visitor over the top-level object: it detects duplicate member names
 //! (after unescaping), checks the JSON type of the members it knows, borrows strings from the
-//! input when they contain no escape, and skips every other value with [`IgnoredAny`] (nothing
-//! is built for them). A policy violation found mid-scan is stored in an error slot and the
+//! input when they contain no escape, and skips every other value with `Skip` (nothing is built
+//! for them). A policy violation found mid-scan is stored in an error slot and the
 //! scan stops at once; serde's own error then only carries "stop".
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 
 use super::error::{Part, TokenError};
+pub(crate) use super::json::Aud;
+use super::json::{AudRead, AudValue, IntValue, Key, KnownSeen, SeenKeys, Skip, StrValue};
+
+/// Where a string found while scanning lives: a byte range of the scanned text, or an owned copy
+/// when JSON escapes made it differ from the text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) enum Slot {
+    /// Absent.
+    #[default]
+    None,
+    /// `base[start..end]`.
+    Range(usize, usize),
+    /// Unescaped copy.
+    Owned(Box<str>),
+}
+
+impl Slot {
+    /// Records `value`, found in `base`, as a range of `base` plus `offset` when it is borrowed
+    /// from `base`, else as an owned copy.
+    pub(crate) fn from_cow(value: Cow<'_, str>, base: &str, offset: usize) -> Slot {
+        match value {
+            Cow::Borrowed(s) => {
+                let start = (s.as_ptr() as usize).checked_sub(base.as_ptr() as usize);
+                match start {
+                    Some(start) if start + s.len() <= base.len() => {
+                        Slot::Range(offset + start, offset + start + s.len())
+                    }
+                    _ => Slot::Owned(s.into()),
+                }
+            }
+            Cow::Owned(s) => Slot::Owned(s.into_boxed_str()),
+        }
+    }
+
+    /// The string, for a range taken from `base`.
+    pub(crate) fn get<'a>(&'a self, base: &'a str) -> Option<&'a str> {
+        match self {
+            Slot::None => None,
+            Slot::Range(start, end) => base.get(*start..*end),
+            Slot::Owned(s) => Some(s),
+        }
+    }
+
+    /// The string, for a range taken from `base` (bytes that are known to be UTF-8 there).
+    pub(crate) fn get_bytes<'a>(&'a self, base: &'a [u8]) -> Option<&'a str> {
+        match self {
+            Slot::None => None,
+            Slot::Range(start, end) => base
+                .get(*start..*end)
+                .and_then(|b| std::str::from_utf8(b).ok()),
+            Slot::Owned(s) => Some(s),
+        }
+    }
+}
 
 /// Stores `error` in `slot` and returns the serde error that stops the scan.
 fn reject<E: de::Error>(slot: &mut Option<TokenError>, error: TokenError) -> E {
@@ -39,265 +92,6 @@ where
         None if e.classify() == serde_json::error::Category::Data => TokenError::NotAnObject(part),
         None => TokenError::InvalidJson(part),
     })
-}
-
-// ---------------------------------------------------------------------------------------------
-// Member names and duplicate detection.
-
-/// A member name, borrowed from the input when it has no escape.
-struct Key<'de>(Cow<'de, str>);
-
-impl<'de> de::Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a member name")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(v)))
-            }
-        }
-        deserializer.deserialize_str(KeyVisitor)
-    }
-}
-
-/// How many names are compared linearly before switching to a hash set.
-const INLINE_KEYS: usize = 16;
-
-/// The member names seen so far: a small inline array (no allocation for ordinary tokens), then
-/// a SipHash set, so that hostile objects with many members stay linear.
-struct SeenKeys<'de> {
-    inline: [Cow<'de, str>; INLINE_KEYS],
-    len: usize,
-    spill: Option<HashSet<Cow<'de, str>>>,
-}
-
-impl<'de> SeenKeys<'de> {
-    fn new() -> Self {
-        Self {
-            inline: std::array::from_fn(|_| Cow::Borrowed("")),
-            len: 0,
-            spill: None,
-        }
-    }
-
-    /// Records `key`; false when it was already there.
-    fn insert(&mut self, key: Cow<'de, str>) -> bool {
-        if let Some(set) = &mut self.spill {
-            return set.insert(key);
-        }
-        if self.inline[..self.len].contains(&key) {
-            return false;
-        }
-        if self.len < INLINE_KEYS {
-            self.inline[self.len] = key;
-            self.len += 1;
-            return true;
-        }
-        let mut set: HashSet<Cow<'de, str>> = self.inline.iter_mut().map(std::mem::take).collect();
-        set.insert(key);
-        self.spill = Some(set);
-        true
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Values.
-
-/// Drains a sequence without building anything.
-fn drain_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
-    while seq.next_element::<IgnoredAny>()?.is_some() {}
-    Ok(())
-}
-
-/// Drains a map without building anything.
-fn drain_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
-    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-    Ok(())
-}
-
-/// Implements the visitor methods that mean "wrong JSON type" by returning `$none`.
-macro_rules! wrong_type_visits {
-    ($none:expr) => {
-        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-            Ok($none)
-        }
-        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-            Ok($none)
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok($none)
-        }
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok($none)
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-            drain_seq(seq).map(|()| $none)
-        }
-        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-            drain_map(map).map(|()| $none)
-        }
-    };
-}
-
-/// A JSON string, borrowed when it has no escape; `None` for any other JSON type.
-struct StrValue;
-
-impl<'de> DeserializeSeed<'de> for StrValue {
-    type Value = Option<Cow<'de, str>>;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for StrValue {
-    type Value = Option<Cow<'de, str>>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any json value")
-    }
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(Some(Cow::Borrowed(v)))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Some(Cow::Owned(v.to_owned())))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Some(Cow::Owned(v)))
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    wrong_type_visits!(None);
-}
-
-/// A JSON integer that fits an `i64`; `None` for any other JSON type, for numbers written with a
-/// fraction or an exponent (`1.0`, `1e9`) and for integers out of the `i64` range.
-struct IntValue;
-
-impl<'de> DeserializeSeed<'de> for IntValue {
-    type Value = Option<i64>;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for IntValue {
-    type Value = Option<i64>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any json value")
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Some(v))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(i64::try_from(v).ok())
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    wrong_type_visits!(None);
-}
-
-/// What an `aud` claim says about the policy's audience list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Aud {
-    /// The token has no `aud`.
-    Missing,
-    /// At least one audience of the token is in the policy's list.
-    Match,
-    /// None is.
-    NoMatch,
-}
-
-/// An `aud` value checked against the accepted audiences as it is read.
-struct AudValue<'a> {
-    accepted: &'a [String],
-}
-
-enum AudRead {
-    Checked(Aud),
-    WrongType,
-    Empty,
-}
-
-impl<'de> DeserializeSeed<'de> for AudValue<'_> {
-    type Value = AudRead;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl AudValue<'_> {
-    fn check(&self, aud: &str) -> bool {
-        self.accepted.iter().any(|accepted| accepted == aud)
-    }
-}
-
-impl<'de> Visitor<'de> for AudValue<'_> {
-    type Value = AudRead;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any json value")
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(AudRead::Checked(if self.check(v) {
-            Aud::Match
-        } else {
-            Aud::NoMatch
-        }))
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(AudRead::WrongType)
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(AudRead::WrongType)
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(AudRead::WrongType)
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(AudRead::WrongType)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(AudRead::WrongType)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(AudRead::WrongType)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        drain_map(map).map(|()| AudRead::WrongType)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut count = 0usize;
-        let mut matched = false;
-        let mut wrong_type = false;
-        while let Some(item) = seq.next_element_seed(StrValue)? {
-            count += 1;
-            match item {
-                Some(aud) => matched = matched || self.check(&aud),
-                None => wrong_type = true,
-            }
-        }
-        Ok(if wrong_type {
-            AudRead::WrongType
-        } else if count == 0 {
-            AudRead::Empty
-        } else if matched {
-            AudRead::Checked(Aud::Match)
-        } else {
-            AudRead::Checked(Aud::NoMatch)
-        })
-    }
 }
 
 /// Strips a case-insensitive `application/` prefix from a media type (RFC 7515 4.1.9).
@@ -372,24 +166,30 @@ impl<'de> Visitor<'de> for HeaderSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let slot = self.slot;
         let mut seen = SeenKeys::new();
+        let mut known = KnownSeen::default();
         let mut alg_seen = false;
         let mut typ_seen = false;
         let mut kid = None;
         while let Some(Key(name)) = map.next_key()? {
             let field = match &*name {
-                "alg" => Some("alg"),
-                "kid" => Some("kid"),
-                "typ" => Some("typ"),
-                "cty" => Some("cty"),
-                "crit" => Some("crit"),
-                "b64" => Some("b64"),
-                "zip" => Some("zip"),
-                "enc" => Some("enc"),
+                "alg" => Some(("alg", 0)),
+                "kid" => Some(("kid", 1)),
+                "typ" => Some(("typ", 2)),
+                "cty" => Some(("cty", 3)),
+                "crit" => Some(("crit", 4)),
+                "b64" => Some(("b64", 5)),
+                "zip" => Some(("zip", 6)),
+                "enc" => Some(("enc", 7)),
                 _ => None,
             };
-            if !seen.insert(name) {
+            let fresh = match field {
+                Some((_, bit)) => known.insert(bit),
+                None => seen.insert(name),
+            };
+            if !fresh {
                 return Err(reject(slot, TokenError::DuplicateMember(Part::Header)));
             }
+            let field = field.map(|(name, _)| name);
             match field {
                 Some("alg") => {
                     alg_seen = true;
@@ -439,7 +239,7 @@ impl<'de> Visitor<'de> for HeaderSeed<'_> {
                 },
                 Some(name) => return Err(reject(slot, TokenError::UnsupportedHeader { name })),
                 None => {
-                    map.next_value::<IgnoredAny>()?;
+                    map.next_value_seed(Skip)?;
                 }
             }
         }
@@ -511,6 +311,7 @@ impl<'de> Visitor<'de> for ClaimsSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let slot = self.slot;
         let mut seen = SeenKeys::new();
+        let mut known = KnownSeen::default();
         let mut scan = ClaimsScan {
             exp: None,
             nbf: None,
@@ -521,17 +322,22 @@ impl<'de> Visitor<'de> for ClaimsSeed<'_> {
         };
         while let Some(Key(name)) = map.next_key()? {
             let field = match &*name {
-                "exp" => Some("exp"),
-                "nbf" => Some("nbf"),
-                "iat" => Some("iat"),
-                "aud" => Some("aud"),
-                "iss" => Some("iss"),
-                "email" => Some("email"),
+                "exp" => Some(("exp", 0)),
+                "nbf" => Some(("nbf", 1)),
+                "iat" => Some(("iat", 2)),
+                "aud" => Some(("aud", 3)),
+                "iss" => Some(("iss", 4)),
+                "email" => Some(("email", 5)),
                 _ => None,
             };
-            if !seen.insert(name) {
+            let fresh = match field {
+                Some((_, bit)) => known.insert(bit),
+                None => seen.insert(name),
+            };
+            if !fresh {
                 return Err(reject(slot, TokenError::DuplicateMember(Part::Payload)));
             }
+            let field = field.map(|(name, _)| name);
             match field {
                 Some(name @ ("exp" | "nbf" | "iat")) => {
                     let Some(value) = map.next_value_seed(IntValue)? else {
@@ -558,7 +364,7 @@ impl<'de> Visitor<'de> for ClaimsSeed<'_> {
                 },
                 Some(_) => scan.email = map.next_value_seed(StrValue)?,
                 None => {
-                    map.next_value::<IgnoredAny>()?;
+                    map.next_value_seed(Skip)?;
                 }
             }
         }

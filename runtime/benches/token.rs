@@ -1,0 +1,166 @@
+//! Token validation cost: our full policy against `jsonwebtoken::decode` with a minimal
+//! `Validation` (aud, iss, exp), and against the bare signature operation of the crypto backend.
+//!
+//! `cargo bench -p authroute --bench token`
+
+use std::hint::black_box;
+
+use authroute::jwt::keys::{hmac_key, pem_public_key};
+use authroute::jwt::policy::{Policy, parse};
+use aws_lc_rs::{hmac, signature};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use criterion::{Criterion, criterion_group, criterion_main};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
+
+const NOW: i64 = 1_700_000_000;
+const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
+const AUDIENCE: &str = "auth_jwt_test_api";
+const ISSUER: &str = "https://auth.example.com/realms/main";
+
+const RSA_PRIVATE: &[u8] = include_bytes!("../tests/keys/rsa2048_private.pem");
+const RSA_PUBLIC: &[u8] = include_bytes!("../tests/keys/rsa2048_public.pem");
+const P256_PRIVATE: &[u8] = include_bytes!("../tests/keys/ec_p256_private.pem");
+const P256_PUBLIC: &[u8] = include_bytes!("../tests/keys/ec_p256_public.pem");
+const ED_PRIVATE: &[u8] = include_bytes!("../tests/keys/ed25519_private.pem");
+const ED_PUBLIC: &[u8] = include_bytes!("../tests/keys/ed25519_public.pem");
+
+/// Realistic claims: with the HS256 header and signature the token is about 370 bytes.
+fn claims() -> serde_json::Value {
+    serde_json::json!({
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "sub": "248289761001",
+        "exp": 4_000_000_000_i64,
+        "iat": NOW - 60,
+        "nbf": NOW - 60,
+        "email": "mark.brown23@example.com",
+        "name": "Marc Demo",
+        "scope": "openid profile email",
+    })
+}
+
+fn minimal_validation(alg: Algorithm) -> Validation {
+    let mut validation = Validation::new(alg);
+    validation.set_audience(&[AUDIENCE]);
+    validation.set_issuer(&[ISSUER]);
+    validation.leeway = 0;
+    validation
+}
+
+fn compare(
+    c: &mut Criterion,
+    alg: Algorithm,
+    encoding: &EncodingKey,
+    decoding: &DecodingKey,
+    bare: &dyn Fn(&str),
+) {
+    let token = encode(&Header::new(alg), &claims(), encoding).unwrap();
+    let policy = Policy::new(alg, [AUDIENCE], ISSUER);
+    let validation = minimal_validation(alg);
+    // Both accept the token before being timed.
+    parse(&token, &policy)
+        .unwrap()
+        .verify(decoding, &policy, NOW)
+        .unwrap();
+    decode::<serde_json::Value>(&token, decoding, &validation).unwrap();
+
+    let mut group = c.benchmark_group(format!("{alg:?} ({} byte token)", token.len()));
+    group.bench_function("authroute policy", |b| {
+        b.iter(|| {
+            let verified =
+                parse(black_box(&token), &policy).and_then(|t| t.verify(decoding, &policy, NOW));
+            black_box(verified).unwrap()
+        })
+    });
+    group.bench_function("jsonwebtoken::decode", |b| {
+        b.iter(|| {
+            black_box(decode::<serde_json::Value>(
+                black_box(&token),
+                decoding,
+                &validation,
+            ))
+            .unwrap()
+        })
+    });
+    group.bench_function("bare signature check", |b| {
+        b.iter(|| bare(black_box(&token)))
+    });
+    // Where our time goes.
+    group.bench_function("authroute parse only", |b| {
+        b.iter(|| black_box(parse(black_box(&token), &policy)).unwrap().alg())
+    });
+    let parsed = parse(&token, &policy).unwrap();
+    group.bench_function("authroute verify_signature only", |b| {
+        b.iter(|| black_box(parsed.verify_signature(decoding)).unwrap())
+    });
+    group.finish();
+}
+
+fn signing_input_and_signature(token: &str) -> (&str, Vec<u8>) {
+    let (input, signature) = token.rsplit_once('.').unwrap();
+    (input, URL_SAFE_NO_PAD.decode(signature).unwrap())
+}
+
+fn benches(c: &mut Criterion) {
+    // HS256: the floor is the HMAC-SHA256 of the signing input with a ready key.
+    let hmac_ready = hmac::Key::new(hmac::HMAC_SHA256, SECRET);
+    compare(
+        c,
+        Algorithm::HS256,
+        &EncodingKey::from_secret(SECRET),
+        &hmac_key(SECRET, Algorithm::HS256).unwrap(),
+        &|token| {
+            let (input, _) = token.rsplit_once('.').unwrap();
+            black_box(hmac::sign(&hmac_ready, input.as_bytes()));
+        },
+    );
+
+    let rsa_public = pem::parse(RSA_PUBLIC).unwrap();
+    compare(
+        c,
+        Algorithm::RS256,
+        &EncodingKey::from_rsa_pem(RSA_PRIVATE).unwrap(),
+        &pem_public_key(RSA_PUBLIC, Algorithm::RS256).unwrap(),
+        &|token| {
+            let (input, signature) = signing_input_and_signature(token);
+            let key = signature::UnparsedPublicKey::new(
+                &signature::RSA_PKCS1_2048_8192_SHA256,
+                rsa_public.contents(),
+            );
+            key.verify(input.as_bytes(), &signature).unwrap();
+        },
+    );
+
+    let p256_public = pem::parse(P256_PUBLIC).unwrap();
+    let p256_point = &p256_public.contents()[p256_public.contents().len() - 65..];
+    compare(
+        c,
+        Algorithm::ES256,
+        &EncodingKey::from_ec_pem(P256_PRIVATE).unwrap(),
+        &pem_public_key(P256_PUBLIC, Algorithm::ES256).unwrap(),
+        &|token| {
+            let (input, signature) = signing_input_and_signature(token);
+            let key =
+                signature::UnparsedPublicKey::new(&signature::ECDSA_P256_SHA256_FIXED, p256_point);
+            key.verify(input.as_bytes(), &signature).unwrap();
+        },
+    );
+
+    let ed_public = pem::parse(ED_PUBLIC).unwrap();
+    let ed_raw = &ed_public.contents()[ed_public.contents().len() - 32..];
+    compare(
+        c,
+        Algorithm::EdDSA,
+        &EncodingKey::from_ed_pem(ED_PRIVATE).unwrap(),
+        &pem_public_key(ED_PUBLIC, Algorithm::EdDSA).unwrap(),
+        &|token| {
+            let (input, signature) = signing_input_and_signature(token);
+            let key = signature::UnparsedPublicKey::new(&signature::ED25519, ed_raw);
+            key.verify(input.as_bytes(), &signature).unwrap();
+        },
+    );
+}
+
+criterion_group!(token, benches);
+criterion_main!(token);
