@@ -280,7 +280,7 @@ impl AppBuilder {
             check_uid_exists(&*directory, Uid(uid), &role, &mut problems).await;
         }
 
-        let mut router = RouterBuilder::new(&self.config, &auth_methods, &validators);
+        let mut router = RouterBuilder::new(&auth_methods, &validators);
         for route in registry::routes() {
             router.add(route);
         }

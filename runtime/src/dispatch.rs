@@ -14,7 +14,7 @@ use http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
 use http_body::Body;
 use http_body_util::{BodyExt, Limited};
 
-use crate::app::{App, Config, RouteInfo};
+use crate::app::{App, RouteInfo};
 use crate::auth::{self, AuthFailure, Identity};
 use crate::context::RequestContext;
 use crate::jwt::config::{Validator, Validators};
@@ -109,7 +109,6 @@ impl Router {
 
 /// Builds the [`Router`] while collecting configuration problems.
 pub(crate) struct RouterBuilder<'a> {
-    config: &'a Config,
     validators: &'a Validators,
     auth_methods: &'a [&'static AuthMethodDef],
     paths: matchit::Router<usize>,
@@ -120,12 +119,10 @@ pub(crate) struct RouterBuilder<'a> {
 
 impl<'a> RouterBuilder<'a> {
     pub(crate) fn new(
-        config: &'a Config,
         auth_methods: &'a [&'static AuthMethodDef],
         validators: &'a Validators,
     ) -> Self {
         Self {
-            config,
             validators,
             auth_methods,
             paths: matchit::Router::new(),
@@ -266,7 +263,6 @@ impl<'a> RouterBuilder<'a> {
     }
 
     pub(crate) fn finish(self) -> (Router, Vec<String>) {
-        let _ = self.config;
         let entries = self
             .entries
             .into_iter()

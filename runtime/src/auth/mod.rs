@@ -15,6 +15,18 @@ use crate::directory::Partner;
 use crate::identity::Uid;
 use crate::session::Session;
 
+/// The value of the first cookie called `name` in the request's `Cookie` headers.
+pub(crate) fn cookie_value<'h>(headers: &'h http::HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
 /// The identity the route's auth method established.
 #[derive(Debug, Default)]
 pub(crate) struct Identity {

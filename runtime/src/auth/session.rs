@@ -1,7 +1,6 @@
 //! `public` and `user`: identity from the session cookie.
 
 use http::HeaderMap;
-use http::header::COOKIE;
 
 use super::{AuthFailure, Identity};
 use crate::app::App;
@@ -10,14 +9,7 @@ use crate::session::{SESSION_COOKIE, Session};
 
 /// The value of the `session_id` cookie, if the request has one.
 pub(crate) fn session_cookie(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| value.trim_matches('"'))
+    super::cookie_value(headers, SESSION_COOKIE).map(|value| value.trim_matches('"'))
 }
 
 /// Loads the session named by the request's cookie; unknown, expired or malformed ids are no
@@ -70,6 +62,7 @@ pub(crate) fn public(app: &App, session: Option<Session>) -> Identity {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::header::COOKIE;
 
     #[test]
     fn finds_the_session_cookie() {

@@ -45,14 +45,7 @@ impl CookieMode {
 
     /// The cookie's value in the request, if present.
     pub(crate) fn read<'h>(&self, headers: &'h http::HeaderMap) -> Option<&'h str> {
-        headers
-            .get_all(http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, _)| *name == self.settings.name)
-            .map(|(_, value)| value)
+        crate::auth::cookie_value(headers, self.settings.name)
     }
 
     /// The `Set-Cookie` value renewing the cookie from an accepted token, valid `max_age`
