@@ -30,7 +30,8 @@
 //!   are refused, as RFC 7519 2 NumericDate values are seconds and every issuer we know sends
 //!   integers.
 //! - `aud` (required) that is not a string or a non-empty array of strings; `iss` (required)
-//!   that is not a single string (an array is refused).
+//!   that is not a single string (an array is refused); `sub` and `jti` that are not strings
+//!   (RFC 7519 4.1.2, 4.1.7).
 //! - Expiry follows RFC 7519 4.1.4 ("the current time must be before `exp`"): a token is
 //!   expired when `exp <= now - leeway`. (`jsonwebtoken` uses `exp < now - leeway`, one second
 //!   more lenient.) `nbf > now + leeway` is not valid yet, `iat > now + leeway` was issued in

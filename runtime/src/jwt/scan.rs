@@ -328,6 +328,8 @@ impl<'de> Visitor<'de> for ClaimsSeed<'_> {
                 "aud" => Some(("aud", 3)),
                 "iss" => Some(("iss", 4)),
                 "email" => Some(("email", 5)),
+                "sub" => Some(("sub", 6)),
+                "jti" => Some(("jti", 7)),
                 _ => None,
             };
             let fresh = match field {
@@ -362,6 +364,13 @@ impl<'de> Visitor<'de> for ClaimsSeed<'_> {
                     Some(iss) => scan.iss = Some(iss == self.issuer),
                     None => return Err(reject(slot, TokenError::InvalidClaimType { name: "iss" })),
                 },
+                // RFC 7519 4.1.2 and 4.1.7: strings. A handler or user strategy reading them
+                // must never see another type.
+                Some(name @ ("sub" | "jti")) => {
+                    if map.next_value_seed(StrValue)?.is_none() {
+                        return Err(reject(slot, TokenError::InvalidClaimType { name }));
+                    }
+                }
                 Some(_) => scan.email = map.next_value_seed(StrValue)?,
                 None => {
                     map.next_value_seed(Skip)?;

@@ -835,6 +835,28 @@ fn issuer() {
     );
 }
 
+/// Found by the `signed_edge_claims_follow_the_reference` property: `jsonwebtoken` refuses a
+/// non-string `sub`, and so must we, whatever the claims type a handler asks for.
+#[test]
+fn subject_and_token_id_are_strings() {
+    for name in ["sub", "jti"] {
+        let with = |value: &str| {
+            with_claims(&format!(
+                r#"{{"aud":"api","iss":"issuer","exp":{},"{name}":{value}}}"#,
+                NOW + 600
+            ))
+        };
+        assert!(check(&with(r#""248289761001""#)).is_ok(), "{name}");
+        for value in [r#"["api"]"#, "5", "null", "{}", "true"] {
+            assert_eq!(
+                err(&with(value)),
+                TokenError::InvalidClaimType { name },
+                "{name}: {value}"
+            );
+        }
+    }
+}
+
 #[test]
 fn required_typ() {
     let mut at = policy();
