@@ -156,6 +156,7 @@ pub struct AppBuilder {
     sessions: Option<Arc<dyn SessionStore>>,
     clock: Option<Arc<dyn Clock>>,
     config: Config,
+    extra_routes: Vec<&'static crate::registry::RouteDef>,
 }
 
 impl fmt::Debug for AppBuilder {
@@ -236,6 +237,18 @@ impl AppBuilder {
         self
     }
 
+    /// Adds routes built at run time to those registered by `#[route]`. Not part of the API:
+    /// the scale benchmarks use it to serve thousands of routes without compiling thousands
+    /// of handlers. The routes go through the same startup checks.
+    #[doc(hidden)]
+    pub fn __extra_routes(
+        mut self,
+        routes: impl IntoIterator<Item = &'static crate::registry::RouteDef>,
+    ) -> Self {
+        self.extra_routes.extend(routes);
+        self
+    }
+
     /// Collects the registered routes and auth methods, checks everything, and builds the
     /// application. Every problem found is reported in one [`StartupError`].
     pub async fn build(mut self) -> Result<App, StartupError> {
@@ -281,7 +294,7 @@ impl AppBuilder {
         }
 
         let mut router = RouterBuilder::new(&auth_methods, &validators);
-        for route in registry::routes() {
+        for route in registry::routes().chain(self.extra_routes.iter().copied()) {
             router.add(route);
         }
         let (router, mut route_problems) = router.finish();

@@ -1,6 +1,7 @@
 //! Routing (matchit), the method check, CORS preflight, and the per-request flow of SPEC
 //! section 3: match, preflight, read the body, authenticate, run the handler, finish.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -87,6 +88,12 @@ impl Router {
         self.uses_public
     }
 
+    /// The routes of the path pattern matching `path`, with the path's parameters.
+    fn at<'r, 'p>(&'r self, path: &'p str) -> Option<(&'r PathEntry, matchit::Params<'r, 'p>)> {
+        let matched = self.paths.at(path).ok()?;
+        Some((&self.entries[*matched.value], matched.params))
+    }
+
     pub(crate) fn route_infos(&self) -> Vec<RouteInfo> {
         let mut infos: Vec<RouteInfo> = self
             .entries
@@ -113,6 +120,8 @@ pub(crate) struct RouterBuilder<'a> {
     auth_methods: &'a [&'static AuthMethodDef],
     paths: matchit::Router<usize>,
     entries: Vec<(&'static str, MethodRoutes)>,
+    /// Path pattern to its index in `entries`: startup stays linear in the number of routes.
+    index_of: HashMap<&'static str, usize>,
     problems: Vec<String>,
     uses_public: bool,
 }
@@ -127,6 +136,7 @@ impl<'a> RouterBuilder<'a> {
             auth_methods,
             paths: matchit::Router::new(),
             entries: Vec::new(),
+            index_of: HashMap::new(),
             problems: Vec::new(),
             uses_public: false,
         }
@@ -168,8 +178,8 @@ impl<'a> RouterBuilder<'a> {
             methods_header,
         });
 
-        let index = match self.entries.iter().position(|(path, _)| *path == def.path) {
-            Some(index) => index,
+        let index = match self.index_of.get(def.path) {
+            Some(&index) => index,
             None => {
                 let index = self.entries.len();
                 if let Err(err) = self.paths.insert(def.path, index) {
@@ -180,6 +190,7 @@ impl<'a> RouterBuilder<'a> {
                     return;
                 }
                 self.entries.push((def.path, Vec::new()));
+                self.index_of.insert(def.path, index);
                 index
             }
         };
@@ -289,6 +300,14 @@ impl<'a> RouterBuilder<'a> {
 }
 
 impl App {
+    /// The handler name of the route serving `method` on `path`: the dispatch table's lookup
+    /// alone. Not part of the API; the routing benchmark measures it.
+    #[doc(hidden)]
+    pub fn __lookup(&self, method: &Method, path: &str) -> Option<&'static str> {
+        let (entry, _) = self.router().at(path)?;
+        entry.route_for(method).map(|route| route.def.name)
+    }
+
     /// Serves one request: the whole flow of SPEC section 3. Never fails: every error is a
     /// response.
     pub async fn handle<B>(&self, request: Request<B>) -> Response
@@ -318,10 +337,9 @@ impl App {
     {
         let router = self.router();
         let (head, body) = request.into_parts();
-        let Ok(matched) = router.paths.at(head.uri.path()) else {
+        let Some((entry, path_params)) = router.at(head.uri.path()) else {
             return (not_found(), None);
         };
-        let entry = &router.entries[*matched.value];
 
         if head.method == Method::OPTIONS
             && let Some(requested) = head.headers.get(header::ACCESS_CONTROL_REQUEST_METHOD)
@@ -345,8 +363,7 @@ impl App {
             return (response, None);
         };
         let auth_name = route.def.auth;
-        let params: Vec<(String, String)> = matched
-            .params
+        let params: Vec<(String, String)> = path_params
             .iter()
             .map(|(k, v)| (k.to_string(), percent_decode(v)))
             .collect();
