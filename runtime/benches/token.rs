@@ -162,5 +162,36 @@ fn benches(c: &mut Criterion) {
     );
 }
 
-criterion_group!(token, benches);
+/// Validation cost as the validator's audience list grows: the token names the last audience,
+/// the worst case for the linear comparison.
+fn audience_growth(c: &mut Criterion) {
+    let key = hmac_key(SECRET, Algorithm::HS256).unwrap();
+    let mut group = c.benchmark_group("HS256 audience list");
+    for size in [1_usize, 10, 100, 1000] {
+        let audiences: Vec<String> = (0..size).map(|i| format!("api-{i:04}")).collect();
+        let mut claims = claims();
+        claims["aud"] = audiences[size - 1].clone().into();
+        let token = encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &EncodingKey::from_secret(SECRET),
+        )
+        .unwrap();
+        let policy = Policy::new(Algorithm::HS256, audiences, ISSUER);
+        parse(&token, &policy)
+            .unwrap()
+            .verify(&key, &policy, NOW)
+            .unwrap();
+        group.bench_function(format!("{size} audiences"), |b| {
+            b.iter(|| {
+                let verified =
+                    parse(black_box(&token), &policy).and_then(|t| t.verify(&key, &policy, NOW));
+                black_box(verified).unwrap()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(token, benches, audience_growth);
 criterion_main!(token);

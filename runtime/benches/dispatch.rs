@@ -1,0 +1,153 @@
+//! The dispatch table and one whole request, in process (no socket):
+//! - routing lookup (matchit plus the method check) with 10, 1 000 and 10 000 routes;
+//! - one request through dispatch, `jwt_bench` auth and a tiny handler, against the same
+//!   handler with `auth = "none"`: the cost of authentication inside the server.
+//!
+//! `cargo bench -p authroute --bench dispatch`
+
+use std::hint::black_box;
+use std::sync::Arc;
+
+use authroute::__private::{HandlerFuture, RequestContext, RouteDef, finish_http};
+use authroute::directory::{MemoryDirectory, NewUser, PasswordHasher};
+use authroute::{App, Claims, Json, route, validator};
+use bytes::Bytes;
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use http::{Method, Request};
+use http_body_util::Full;
+use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+use serde_json::{Value, json};
+
+const SECRET: &str = "bench-secret-0123456789abcdef-0123456789";
+
+validator! { name: "bench", issuer: "https://bench.example", audience: ["bench_api"], algorithm: "HS256", secret: "bench-secret-0123456789abcdef-0123456789", user: static(1) }
+
+#[route("/jwt/whoami", methods = ["GET"], auth = "jwt_bench")]
+async fn jwt_whoami(Claims(claims): Claims) -> Json<Value> {
+    Json(json!({ "sub": claims["sub"] }))
+}
+
+#[route("/none/whoami", methods = ["GET"], auth = "none")]
+async fn none_whoami() -> Json<Value> {
+    Json(json!({ "sub": "bench-user" }))
+}
+
+fn synthetic(ctx: RequestContext) -> HandlerFuture {
+    Box::pin(async move { finish_http(ctx, Json(json!({ "ok": true }))) })
+}
+
+/// `count` routes in a realistic mix: half static, half with a parameter, spread over prefixes.
+fn synthetic_routes(count: usize) -> Vec<&'static RouteDef> {
+    (0..count)
+        .map(|i| {
+            let path = if i % 2 == 0 {
+                format!("/api/v{}/resource{i}/items/{{id}}", i % 7)
+            } else {
+                format!("/api/v{}/resource{i}/about", i % 7)
+            };
+            let def = RouteDef {
+                path: Box::leak(path.into_boxed_str()),
+                methods: &["GET", "POST"],
+                auth: "none",
+                json: false,
+                cors: None,
+                handler: synthetic,
+                name: "synthetic",
+            };
+            &*Box::leak(Box::new(def))
+        })
+        .collect()
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn app(rt: &tokio::runtime::Runtime, extra_routes: usize) -> App {
+    rt.block_on(async {
+        let directory = MemoryDirectory::new(PasswordHasher::fast_for_tests());
+        directory.add_user(NewUser::new("bench")).unwrap();
+        App::builder()
+            .directory(Arc::new(directory))
+            .__extra_routes(synthetic_routes(extra_routes))
+            .build()
+            .await
+            .unwrap()
+    })
+}
+
+fn routing(c: &mut Criterion) {
+    let rt = runtime();
+    let mut group = c.benchmark_group("routing lookup");
+    for count in [10, 1_000, 10_000] {
+        let app = app(&rt, count);
+        let middle = count / 2;
+        let hit = format!("/api/v{}/resource{middle}/items/42", middle % 7);
+        assert_eq!(app.__lookup(&Method::GET, &hit), Some("synthetic"));
+        group.bench_with_input(BenchmarkId::new("hit", count), &hit, |b, path| {
+            b.iter(|| black_box(app.__lookup(&Method::GET, black_box(path))))
+        });
+        let miss = format!("/api/v{}/resource{middle}/nothing", middle % 7);
+        assert_eq!(app.__lookup(&Method::GET, &miss), None);
+        group.bench_with_input(BenchmarkId::new("miss", count), &miss, |b, path| {
+            b.iter(|| black_box(app.__lookup(&Method::GET, black_box(path))))
+        });
+    }
+    group.finish();
+}
+
+fn token() -> String {
+    let claims = json!({
+        "iss": "https://bench.example",
+        "aud": "bench_api",
+        "sub": "248289761001",
+        "exp": 4_000_000_000_i64,
+        "iat": 1_700_000_000_i64,
+        "email": "mark.brown23@example.com",
+        "name": "Marc Demo",
+        "scope": "openid profile email",
+    });
+    encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &EncodingKey::from_secret(SECRET.as_bytes()),
+    )
+    .unwrap()
+}
+
+fn request(path: &str, authorization: &str) -> Request<Full<Bytes>> {
+    Request::get(path)
+        .header("authorization", authorization)
+        .header("host", "127.0.0.1:18081")
+        .body(Full::new(Bytes::new()))
+        .unwrap()
+}
+
+fn whole_request(c: &mut Criterion) {
+    let rt = runtime();
+    let app = app(&rt, 0);
+    let bearer = format!("Bearer {}", token());
+    for path in ["/jwt/whoami", "/none/whoami"] {
+        let response = rt.block_on(app.handle(request(path, &bearer)));
+        assert_eq!(response.status(), 200, "{path}");
+    }
+    let mut group = c.benchmark_group("one request in process");
+    for (name, path) in [
+        ("auth jwt_bench", "/jwt/whoami"),
+        ("auth none", "/none/whoami"),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let response = rt.block_on(app.handle(request(path, &bearer)));
+                black_box(response)
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(dispatch, routing, whole_request);
+criterion_main!(dispatch);
