@@ -161,6 +161,48 @@ async fn refused(
     );
 }
 
+/// With `AUTHROUTE_FUZZ_SEEDS=<dir>`, writes the cases as seed corpora of the `auth_header` and
+/// `token_policy` fuzz targets (`fuzz/seeds/`); without it, does nothing.
+/// The valid token is a seed too, so that mutations start from both sides of the line.
+fn export_fuzz_seeds(valid: &str, cases: &[(String, String)]) {
+    let Some(dir) = std::env::var_os("AUTHROUTE_FUZZ_SEEDS") else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    for target in ["auth_header", "token_policy"] {
+        std::fs::create_dir_all(dir.join(target)).unwrap();
+    }
+    let valid = (String::from("valid"), valid.to_string());
+    for (i, (_, token)) in std::iter::once(&valid).chain(cases).enumerate() {
+        let header = format!("Bearer {token}");
+        std::fs::write(
+            dir.join("auth_header").join(format!("hostile-{i:03}")),
+            header,
+        )
+        .unwrap();
+        // Mode byte 0: the token as is.
+        let mut raw = vec![0u8];
+        raw.extend_from_slice(token.as_bytes());
+        std::fs::write(
+            dir.join("token_policy").join(format!("hostile-{i:03}")),
+            raw,
+        )
+        .unwrap();
+        // Mode byte 1: header and claims JSON, signed by the target, when they decode.
+        let mut parts = token.split('.');
+        if let (Some(h), Some(p)) = (parts.next(), parts.next())
+            && let (Ok(h), Ok(p)) = (B64.decode(h), B64.decode(p))
+        {
+            let mut signed = vec![1u8];
+            signed.extend_from_slice(&h);
+            signed.push(0);
+            signed.extend_from_slice(&p);
+            let name = format!("hostile-{i:03}-signed");
+            std::fs::write(dir.join("token_policy").join(name), signed).unwrap();
+        }
+    }
+}
+
 #[tokio::test]
 async fn hostile_tokens_are_refused() {
     let (base, _server) = server().await;
@@ -392,6 +434,7 @@ async fn hostile_tokens_are_refused() {
     add("8 KiB + 1", "a".repeat(8 * 1024 + 1));
 
     let count = cases.len();
+    export_fuzz_seeds(&valid, &cases);
     for (name, token) in cases {
         // Characters outside token68 make the header itself malformed (RFC 6750 2.1).
         let token68 = token
