@@ -89,7 +89,8 @@ pub enum TokenError {
         /// The policy's algorithm.
         expected: Algorithm,
     },
-    /// A known header parameter has the wrong JSON type (`alg`, `kid`, `typ`, `cty`).
+    /// A known header parameter has the wrong JSON type (`alg`, `kid`, `typ`, `cty`, and the
+    /// ignored key parameters `jku`, `jwk`, `x5u`, `x5c`, `x5t`, `x5t#S256`).
     #[error("token header parameter {name} has the wrong json type")]
     InvalidHeaderType {
         /// The parameter's name.

@@ -217,6 +217,64 @@ impl<'de> Visitor<'de> for StrValue {
     wrong_type_visits!(None);
 }
 
+/// The JSON type of a value, its content skipped: enough to check a member's registered type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shape {
+    String,
+    Object,
+    /// An array whose elements are all strings (the empty array included).
+    StringArray,
+    Other,
+}
+
+pub(crate) struct ShapeOf;
+
+impl<'de> DeserializeSeed<'de> for ShapeOf {
+    type Value = Shape;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Shape, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ShapeOf {
+    type Value = Shape;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any json value")
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Shape, E> {
+        Ok(Shape::String)
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Shape, E> {
+        Ok(Shape::Other)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Shape, E> {
+        Ok(Shape::Other)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Shape, E> {
+        Ok(Shape::Other)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Shape, E> {
+        Ok(Shape::Other)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Shape, E> {
+        Ok(Shape::Other)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Shape, A::Error> {
+        let mut all_strings = true;
+        while let Some(element) = seq.next_element_seed(ShapeOf)? {
+            all_strings &= element == Shape::String;
+        }
+        Ok(if all_strings {
+            Shape::StringArray
+        } else {
+            Shape::Other
+        })
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Shape, A::Error> {
+        drain_map(map).map(|()| Shape::Object)
+    }
+}
+
 /// A JSON integer that fits an `i64`; `None` for any other JSON type, for numbers written with a
 /// fraction or an exponent (`1.0`, `1e9`) and for integers out of the `i64` range.
 pub(crate) struct IntValue;

@@ -22,8 +22,10 @@
 //! - `kid`, `typ`, `cty` that are not strings. With [`Policy::required_typ`], a missing or
 //!   different `typ`; media types compare case-insensitively with an optional `application/`
 //!   prefix, so `at+jwt` accepts `application/at+jwt` (RFC 9068 2.1, RFC 8725 3.11).
-//! - `jwk`, `jku`, `x5u`, `x5c`, `x5t` are ignored: keys never come from the token
-//!   (RFC 8725 3.10); `kid` is only a lookup key.
+//! - `jwk`, `jku`, `x5u`, `x5c`, `x5t`, `x5t#S256` are ignored: keys never come from the token
+//!   (RFC 8725 3.10); `kid` is only a lookup key. Ignored does not mean unchecked: each must
+//!   have its registered type (a string; `jwk` an object; `x5c` an array of strings, RFC 7515
+//!   4.1.2-4.1.8), or the token is malformed.
 //! - Claims that are not a JSON object or have duplicate top-level members.
 //! - `exp` (required), `nbf`, `iat` that are not integers: JSON numbers written with a fraction
 //!   or an exponent (`1.5`, `1.0`, `1e9`), strings, booleans, `null` and integers outside `i64`

@@ -13,7 +13,9 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 
 use super::error::{Part, TokenError};
 pub(crate) use super::json::Aud;
-use super::json::{AudRead, AudValue, IntValue, Key, KnownSeen, SeenKeys, Skip, StrValue};
+use super::json::{
+    AudRead, AudValue, IntValue, Key, KnownSeen, SeenKeys, Shape, ShapeOf, Skip, StrValue,
+};
 
 /// Where a string found while scanning lives: a byte range of the scanned text, or an owned copy
 /// when JSON escapes made it differ from the text.
@@ -180,6 +182,12 @@ impl<'de> Visitor<'de> for HeaderSeed<'_> {
                 "b64" => Some(("b64", 5)),
                 "zip" => Some(("zip", 6)),
                 "enc" => Some(("enc", 7)),
+                "jku" => Some(("jku", 8)),
+                "x5u" => Some(("x5u", 9)),
+                "x5t" => Some(("x5t", 10)),
+                "x5t#S256" => Some(("x5t#S256", 11)),
+                "jwk" => Some(("jwk", 12)),
+                "x5c" => Some(("x5c", 13)),
                 _ => None,
             };
             let fresh = match field {
@@ -237,6 +245,18 @@ impl<'de> Visitor<'de> for HeaderSeed<'_> {
                     }
                     Some(_) => {}
                 },
+                // Ignored (keys never come from the token), but a token whose registered
+                // members have the wrong type is malformed (RFC 7515 4.1.2-4.1.8).
+                Some(name @ ("jku" | "x5u" | "x5t" | "x5t#S256" | "jwk" | "x5c")) => {
+                    let expected = match name {
+                        "jwk" => Shape::Object,
+                        "x5c" => Shape::StringArray,
+                        _ => Shape::String,
+                    };
+                    if map.next_value_seed(ShapeOf)? != expected {
+                        return Err(reject(slot, TokenError::InvalidHeaderType { name }));
+                    }
+                }
                 Some(name) => return Err(reject(slot, TokenError::UnsupportedHeader { name })),
                 None => {
                     map.next_value_seed(Skip)?;

@@ -857,6 +857,56 @@ fn subject_and_token_id_are_strings() {
     }
 }
 
+/// Found by the `token_policy` fuzz target after 2.75 million runs: `{"x5c": 1900000600}` passed
+/// our header scan (the member is ignored) while `jsonwebtoken` refused the type. Ignored
+/// members must still have their registered types.
+#[test]
+fn key_header_members_have_their_registered_types() {
+    let valid = [
+        ("jku", r#""https://attacker.example/jwks""#),
+        ("x5u", r#""https://attacker.example/cert""#),
+        ("x5t", r#""dGh1bWI""#),
+        ("x5t#S256", r#""dGh1bWI""#),
+        ("jwk", r#"{"kty":"oct","k":"AAAA"}"#),
+        ("x5c", r#"["MIIB"]"#),
+        ("x5c", "[]"),
+    ];
+    for (name, value) in valid {
+        let token = with_header(&format!(r#"{{"alg":"HS256","{name}":{value}}}"#));
+        assert!(check(&token).is_ok(), "{name}: {value}");
+    }
+    let wrong = [
+        ("x5c", "1900000600"),
+        ("x5c", r#""MIIB""#),
+        ("x5c", r#"["MIIB", 5]"#),
+        ("jwk", r#""key""#),
+        ("jwk", "[]"),
+        ("jku", "5"),
+        ("x5u", "null"),
+        ("x5t", "{}"),
+        ("x5t#S256", "true"),
+    ];
+    for (name, value) in wrong {
+        let header = format!(r#"{{"alg":"HS256","{name}":{value}}}"#);
+        let expected = TokenError::InvalidHeaderType {
+            name: match name {
+                "jku" => "jku",
+                "x5u" => "x5u",
+                "x5t" => "x5t",
+                "x5t#S256" => "x5t#S256",
+                "jwk" => "jwk",
+                _ => "x5c",
+            },
+        };
+        assert_eq!(header_err(&header), expected, "{header}");
+    }
+    // Still one member each.
+    assert_eq!(
+        header_err(r#"{"alg":"HS256","x5u":"a","x5u":"b"}"#),
+        TokenError::DuplicateMember(Part::Header)
+    );
+}
+
 #[test]
 fn required_typ() {
     let mut at = policy();
