@@ -75,6 +75,13 @@ pub(crate) fn parse_call(body: &[u8]) -> Result<RpcCall, RpcError> {
                 "`id` must be a string, a number or null",
             ));
         }
+        // Echoed verbatim, so it must read back: a number beyond the f64 range (`1e400`) is
+        // valid JSON text that serde_json and most clients refuse (found by fuzzing).
+        if matches!(first, Some(b'-' | b'0'..=b'9'))
+            && !id.get().parse::<f64>().is_ok_and(f64::is_finite)
+        {
+            return Err(RpcError::invalid_request("`id` is a number out of range"));
+        }
     }
     if let Some(params) = &envelope.params {
         let first = params.get().as_bytes().first();
@@ -297,6 +304,22 @@ mod tests {
             parse_call(br#"{"params":5}"#).unwrap_err().code(),
             INVALID_REQUEST
         );
+    }
+
+    /// Found by the `rpc_envelope` fuzz target: an id that parses as raw JSON text but not as a
+    /// number would be echoed into a response clients cannot read.
+    #[test]
+    fn ids_must_read_back() {
+        for id in ["23333330e333333333333", "1e400", "-1e400"] {
+            let body = format!(r#"{{"id":{id},"params":{{}}}}"#);
+            let err = parse_call(body.as_bytes()).unwrap_err();
+            assert_eq!(err.code(), INVALID_REQUEST, "{id}");
+        }
+        for id in ["1", "-7", "1.5e300", "123456789012345678901234567890", "0"] {
+            let body = format!(r#"{{"id":{id},"params":{{}}}}"#);
+            let call = parse_call(body.as_bytes()).unwrap();
+            assert_eq!(call.id.unwrap().get(), id);
+        }
     }
 
     #[test]
