@@ -23,6 +23,19 @@ pub(crate) enum Credentials<'a> {
     Bearer(&'a str),
 }
 
+/// The token68 characters of RFC 7235 2.1: letters, digits and `-._~+/=`.
+const TOKEN68: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric()
+            || matches!(c, b'-' | b'.' | b'_' | b'~' | b'+' | b'/' | b'=');
+        b += 1;
+    }
+    table
+};
+
 /// Parses the `Authorization` header strictly: one header, `Bearer` (any case), one space, a
 /// token of token68 characters. Anything else is `invalid_request` (RFC 6750 section 3.1).
 pub(crate) fn bearer(headers: &HeaderMap) -> Result<Credentials<'_>, AuthError> {
@@ -37,15 +50,21 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Result<Credentials<'_>, AuthError> 
     }
     let malformed =
         || AuthError::invalid_request("the `Authorization` header must be `Bearer <token>`");
-    let value = value.to_str().map_err(|_| malformed())?;
-    let (scheme, token) = value.split_once(' ').ok_or_else(malformed)?;
-    if !scheme.eq_ignore_ascii_case("bearer") {
+    // Byte-wise, with a table: the token is hundreds of bytes, and this runs on every request.
+    let value = value.as_bytes();
+    let space = value
+        .iter()
+        .position(|&b| b == b' ')
+        .ok_or_else(malformed)?;
+    let (scheme, token) = (&value[..space], &value[space + 1..]);
+    if !scheme.eq_ignore_ascii_case(b"bearer") {
         return Err(malformed());
     }
-    let is_token68 = |b: u8| b.is_ascii_alphanumeric() || b"-._~+/=".contains(&b);
-    if token.is_empty() || !token.bytes().all(is_token68) {
+    if token.is_empty() || !token.iter().all(|&b| TOKEN68[usize::from(b)]) {
         return Err(malformed());
     }
+    // token68 characters are ASCII, so this cannot fail.
+    let token = std::str::from_utf8(token).map_err(|_| malformed())?;
     Ok(Credentials::Bearer(token))
 }
 

@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use jsonwebtoken::{Algorithm, DecodingKey};
+use jsonwebtoken::Algorithm;
 
 use super::cookie::{CookieMode, MIN_COOKIE_SECRET};
 use super::jwks::{JwksCache, JwksLocation, JwksSettings};
-use super::keys;
+use super::keys::{self, VerifyingKey};
 use super::policy::{Policy, VerifiedToken};
 use crate::clock::Clock;
 use crate::directory::{BoxFuture, Directory, Partner};
@@ -161,7 +161,7 @@ impl Validator {
 /// A validator's key: fixed at startup, or from a JWKS cache.
 #[derive(Debug)]
 pub(crate) enum VerificationKey {
-    Static(DecodingKey),
+    Static(VerifyingKey),
     Jwks(Arc<JwksCache>),
 }
 
@@ -368,7 +368,7 @@ fn static_key(
     def: &'static ValidatorDef,
     alg: Algorithm,
     vars: &HashMap<String, String>,
-) -> Result<(DecodingKey, Option<Vec<u8>>), String> {
+) -> Result<(VerifyingKey, Option<Vec<u8>>), String> {
     let name = def.name;
     match def.key {
         KeySource::Secret(source) => {
@@ -379,14 +379,14 @@ fn static_key(
                     "using the built-in development secret; set the environment variable for any real deployment"
                 );
             }
-            let key = keys::hmac_key(secret.as_bytes(), alg)
+            let key = VerifyingKey::hmac(secret.as_bytes(), alg)
                 .map_err(|e| format!("validator `{name}`: {e}"))?;
             Ok((key, Some(secret.into_bytes())))
         }
         KeySource::PublicKeyPem(source) => {
             let (pem, _) = resolve_value(&source, name, "public_key", vars)?;
             keys::pem_public_key(pem.as_bytes(), alg)
-                .map(|key| (key, None))
+                .map(|key| (key.into(), None))
                 .map_err(|e| format!("validator `{name}`: public key: {e}"))
         }
         KeySource::PublicKeyFile(source) => {
@@ -395,7 +395,7 @@ fn static_key(
                 format!("validator `{name}`: cannot read public key file `{path}`: {e}")
             })?;
             keys::pem_public_key(&pem, alg)
-                .map(|key| (key, None))
+                .map(|key| (key.into(), None))
                 .map_err(|e| format!("validator `{name}`: public key file `{path}`: {e}"))
         }
         KeySource::JwksUri(_) | KeySource::Discovery => Err(format!(

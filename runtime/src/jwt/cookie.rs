@@ -7,6 +7,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header};
 use serde_json::Value;
 
 use super::config::CookieDef;
+use super::keys::VerifyingKey;
 use super::policy::{Policy, VerifiedToken};
 
 /// Smallest accepted cookie secret, in bytes (the HS256 hash output).
@@ -16,7 +17,7 @@ pub const MIN_COOKIE_SECRET: usize = 32;
 pub(crate) struct CookieMode {
     pub settings: CookieDef,
     pub policy: Policy,
-    pub decoding: DecodingKey,
+    pub decoding: VerifyingKey,
     encoding: EncodingKey,
 }
 
@@ -38,7 +39,9 @@ impl CookieMode {
         Self {
             settings,
             policy: Policy::new(Algorithm::HS256, audience.to_vec(), issuer.to_string()),
-            decoding: DecodingKey::from_secret(secret),
+            // The secret's length was checked at startup (`MIN_COOKIE_SECRET`, HS256's minimum).
+            decoding: VerifyingKey::hmac(secret, Algorithm::HS256)
+                .unwrap_or_else(|_| DecodingKey::from_secret(secret).into()),
             encoding: EncodingKey::from_secret(secret),
         }
     }

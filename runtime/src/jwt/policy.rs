@@ -47,7 +47,7 @@ use std::fmt;
 use jsonwebtoken::{Algorithm, DecodingKey};
 
 use super::error::{Part, TokenError};
-use super::keys::{KeyFamily, alg_name};
+use super::keys::{self, KeyFamily, VerifyingKey, alg_name};
 use super::scan::{self, Aud, Slot};
 
 use base64::Engine as _;
@@ -252,7 +252,12 @@ impl<'t> UnverifiedToken<'t> {
     ///
     /// Fails with [`TokenError::KeyMismatch`] when the key is of another family than the
     /// algorithm, and [`TokenError::InvalidSignature`] when the signature does not verify.
-    pub fn verify_signature(&self, key: &DecodingKey) -> Result<(), TokenError> {
+    pub fn verify_signature(&self, key: &(impl SignatureKey + ?Sized)) -> Result<(), TokenError> {
+        key.check(self)
+    }
+
+    /// The signature check through `jsonwebtoken`.
+    fn verify_with_library(&self, key: &DecodingKey) -> Result<(), TokenError> {
         let mismatch = TokenError::KeyMismatch { alg: self.alg };
         let family = KeyFamily::of(self.alg).ok_or(mismatch.clone())?;
         if key.family() != family.to_jsonwebtoken() {
@@ -270,12 +275,27 @@ impl<'t> UnverifiedToken<'t> {
         }
     }
 
+    /// The HMAC check with a prepared key: the same decoding of the signature as
+    /// `jsonwebtoken` (base64url without padding, canonical), then a constant-time comparison.
+    fn verify_with_prepared_hmac(&self, key: &aws_lc_rs::hmac::Key) -> Result<(), TokenError> {
+        let mismatch = TokenError::KeyMismatch { alg: self.alg };
+        if keys::hmac_algorithm(self.alg) != Some(key.algorithm()) {
+            return Err(mismatch);
+        }
+        let mut signature = [0_u8; 64];
+        let len = URL_SAFE_NO_PAD
+            .decode_slice(self.signature, &mut signature)
+            .map_err(|_| mismatch)?;
+        aws_lc_rs::hmac::verify(key, self.signing_input.as_bytes(), &signature[..len])
+            .map_err(|_| TokenError::InvalidSignature)
+    }
+
     /// Checks the signature, then the claims against `policy` at time `now` (seconds since the
     /// Unix epoch), in a single pass over the claims. `policy` must be the one given to
     /// [`parse`]; its algorithm is checked again.
     pub fn verify(
         self,
-        key: &DecodingKey,
+        key: &(impl SignatureKey + ?Sized),
         policy: &Policy,
         now: i64,
     ) -> Result<VerifiedToken, TokenError> {
@@ -435,4 +455,32 @@ impl fmt::Debug for VerifiedToken {
             .field("payload_bytes", &self.payload_len)
             .finish_non_exhaustive()
     }
+}
+
+/// A key a token's signature can be checked with: a `jsonwebtoken` [`DecodingKey`], or a
+/// [`VerifyingKey`] prepared once (faster for HMAC).
+pub trait SignatureKey: sealed::Sealed {
+    /// Checks `token`'s signature.
+    fn check(&self, token: &UnverifiedToken<'_>) -> Result<(), TokenError>;
+}
+
+impl SignatureKey for DecodingKey {
+    fn check(&self, token: &UnverifiedToken<'_>) -> Result<(), TokenError> {
+        token.verify_with_library(self)
+    }
+}
+
+impl SignatureKey for VerifyingKey {
+    fn check(&self, token: &UnverifiedToken<'_>) -> Result<(), TokenError> {
+        match self.prepared_hmac() {
+            Some(hmac) => token.verify_with_prepared_hmac(hmac),
+            None => token.verify_with_library(self.decoding()),
+        }
+    }
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for jsonwebtoken::DecodingKey {}
+    impl Sealed for super::VerifyingKey {}
 }
