@@ -3,7 +3,7 @@
 //! - one request through dispatch, `jwt_bench` auth and a tiny handler, against the same
 //!   handler with `auth = "none"`: the cost of authentication inside the server.
 //!
-//! `cargo bench -p authroute --bench dispatch`
+//! `cargo bench -p authroute --bench dispatch`; instruction counts: see [`fixed_requests`].
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -12,7 +12,7 @@ use authroute::__private::{HandlerFuture, RequestContext, RouteDef, finish_http}
 use authroute::directory::{MemoryDirectory, NewUser, PasswordHasher};
 use authroute::{App, Claims, Json, route, validator};
 use bytes::Bytes;
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, criterion_group};
 use http::{Method, Request};
 use http_body_util::Full;
 use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
@@ -149,5 +149,29 @@ fn whole_request(c: &mut Criterion) {
     group.finish();
 }
 
+/// `DISPATCH_REQUESTS=<n> <bench binary> <path>`: serves `n` requests of `path` and exits,
+/// without criterion, for instruction counts under `valgrind --tool=callgrind`: the difference
+/// between two counts divided by the difference in `n` is the exact cost of one request.
+fn fixed_requests(count: usize, path: &str) {
+    let rt = runtime();
+    let app = app(&rt, 0);
+    let bearer = format!("Bearer {}", token());
+    for _ in 0..count {
+        let response = rt.block_on(app.handle(request(path, &bearer)));
+        assert_eq!(response.status(), 200);
+    }
+}
+
 criterion_group!(dispatch, routing, whole_request);
-criterion_main!(dispatch);
+
+fn main() {
+    if let Ok(count) = std::env::var("DISPATCH_REQUESTS") {
+        let path = std::env::args()
+            .nth(1)
+            .unwrap_or_else(|| "/jwt/whoami".to_string());
+        fixed_requests(count.parse().expect("DISPATCH_REQUESTS is a count"), &path);
+        return;
+    }
+    dispatch();
+    Criterion::default().configure_from_args().final_summary();
+}

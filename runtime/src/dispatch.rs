@@ -316,9 +316,13 @@ impl App {
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
         let started = Instant::now();
-        let method = request.method().clone();
-        let path = request.uri().path().to_string();
+        // Dispatch consumes the request: keep what the log line needs, only if it is wanted.
+        let logged = tracing::enabled!(target: "authroute::request", tracing::Level::INFO)
+            .then(|| (request.method().clone(), request.uri().path().to_owned()));
         let (response, auth) = self.dispatch(request).await;
+        let Some((method, path)) = logged else {
+            return response;
+        };
         tracing::info!(
             target: "authroute::request",
             method = %method,
