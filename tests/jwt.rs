@@ -116,6 +116,7 @@ async fn login(control: SessionControl) -> Json<Value> {
 struct Server {
     base: String,
     client: reqwest::Client,
+    clock: Arc<ManualClock>,
     _handle: authroute::ServerHandle,
 }
 
@@ -141,9 +142,10 @@ async fn server() -> Server {
             })
             .expect("seed user");
     }
+    let clock = Arc::new(ManualClock::new(NOW));
     let app = App::builder()
         .directory(Arc::new(directory))
-        .clock(Arc::new(ManualClock::new(NOW)))
+        .clock(clock.clone())
         .public_uid(Uid(3))
         .secure_session_cookie(false)
         .build()
@@ -156,6 +158,7 @@ async fn server() -> Server {
     Server {
         base: format!("http://{}", handle.addr()),
         client: reqwest::Client::new(),
+        clock,
         _handle: handle,
     }
 }
@@ -233,6 +236,30 @@ fn assert_invalid_token(reply: &Reply, token: &str) {
         !reply.body.to_string().contains(token),
         "the body must not echo the token"
     );
+}
+
+/// Static-key validators remember verified tokens (`authroute::jwt::cache`); a remembered token
+/// must still expire on time, and its partner must still be looked up on every request.
+#[tokio::test]
+async fn a_remembered_token_still_expires() {
+    let s = server().await;
+    let t = token(json!({"exp": NOW + 10, "email": "mark.brown23@example.com", "sub": "m"}));
+    for _ in 0..3 {
+        let reply = s.get("/demo", Some(&bearer(&t))).await;
+        assert_eq!(reply.status, 200, "{:?}", reply.body);
+        assert_eq!(reply.body["partner"], "Marc Demo");
+        assert_eq!(reply.body["sub"], "m");
+    }
+    s.clock.advance(9);
+    assert_eq!(s.get("/demo", Some(&bearer(&t))).await.status, 200);
+    s.clock.advance(1);
+    assert_invalid_token(&s.get("/demo", Some(&bearer(&t))).await, &t);
+    // A different token with the same claims but a changed signature is never a hit.
+    let mut forged = token(json!({"exp": NOW + 3600}));
+    s.get("/demo", Some(&bearer(&forged))).await;
+    let last = forged.pop().unwrap();
+    forged.push(if last == 'A' { 'B' } else { 'A' });
+    assert_invalid_token(&s.get("/demo", Some(&bearer(&forged))).await, &forged);
 }
 
 #[tokio::test]

@@ -168,7 +168,7 @@ async fn from_cookie(
             tracing::info!(validator = validator.name, reason = %err, "cookie token refused");
             AuthError::invalid_token("the access token is invalid").with_realm(validator.name)
         })?;
-    match identify(app, validator, verified).await {
+    match identify(app, validator, Arc::new(verified)).await {
         Ok(identity) => Ok(identity),
         Err(Refusal::Auth(err, _)) => Err(err.into()),
         Err(Refusal::Other(other)) => Err(other),
@@ -177,12 +177,17 @@ async fn from_cookie(
 
 /// One validator's verdict on a token.
 async fn accept(app: &App, validator: &Validator, token: &str) -> Result<Identity, Refusal> {
+    if let VerificationKey::Static(_, cache) = &validator.key
+        && let Some(verified) = cache.get(token, app.now(), validator.policy.leeway)
+    {
+        return identify(app, validator, verified).await;
+    }
     let unverified = policy::parse(token, &validator.policy).map_err(|err| {
         tracing::info!(validator = validator.name, reason = %err, "token refused");
         refusal(validator, err.to_string())
     })?;
     let verified = match &validator.key {
-        VerificationKey::Static(key) => unverified.verify(key, &validator.policy, app.now()),
+        VerificationKey::Static(key, _) => unverified.verify(key, &validator.policy, app.now()),
         VerificationKey::Jwks(cache) => {
             let kid = unverified.kid().map(str::to_string);
             let keys = match cache.key(kid.as_deref()).await {
@@ -204,6 +209,10 @@ async fn accept(app: &App, validator: &Validator, token: &str) -> Result<Identit
         tracing::info!(validator = validator.name, reason = %err, "token refused");
         refusal(validator, err.to_string())
     })?;
+    let verified = Arc::new(verified);
+    if let VerificationKey::Static(_, cache) = &validator.key {
+        cache.insert(token, &verified);
+    }
     identify(app, validator, verified).await
 }
 
@@ -211,7 +220,7 @@ async fn accept(app: &App, validator: &Validator, token: &str) -> Result<Identit
 async fn identify(
     app: &App,
     validator: &Validator,
-    verified: VerifiedToken,
+    verified: Arc<VerifiedToken>,
 ) -> Result<Identity, Refusal> {
     let directory = app.directory();
     let uid = match validator.def.user {
@@ -246,7 +255,7 @@ async fn identify(
         effective_uid: Some(uid),
         session: None,
         partner,
-        token: Some(Arc::new(verified)),
+        token: Some(verified),
         validator: Some(validator.name),
         set_cookie,
     })

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use jsonwebtoken::Algorithm;
 
+use super::cache::VerifiedCache;
 use super::cookie::{CookieMode, MIN_COOKIE_SECRET};
 use super::jwks::{JwksCache, JwksLocation, JwksSettings};
 use super::keys::{self, VerifyingKey};
@@ -161,7 +162,8 @@ impl Validator {
 /// A validator's key: fixed at startup, or from a JWKS cache.
 #[derive(Debug)]
 pub(crate) enum VerificationKey {
-    Static(VerifyingKey),
+    /// A key fixed at startup, and the tokens it has verified (see [`super::cache`]).
+    Static(VerifyingKey, VerifiedCache),
     Jwks(Arc<JwksCache>),
 }
 
@@ -361,7 +363,10 @@ fn resolve_key(
         return Ok((VerificationKey::Jwks(Arc::new(cache)), None));
     }
     let (key, secret) = static_key(def, alg, vars)?;
-    Ok((VerificationKey::Static(key), secret))
+    Ok((
+        VerificationKey::Static(key, VerifiedCache::default()),
+        secret,
+    ))
 }
 
 fn static_key(

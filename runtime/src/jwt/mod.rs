@@ -21,6 +21,7 @@
 //! assert_eq!(verified.exp(), 2_000_000_000);
 //! ```
 
+pub mod cache;
 pub mod config;
 pub(crate) mod cookie;
 mod error;

@@ -1,0 +1,127 @@
+//! A bounded cache of verified tokens, per validator with a static key (HMAC secret or PEM
+//! public key): clients send the same bearer token on every request until it expires, and
+//! checking its signature again is most of the cost of a JWT route. Envoy's `jwt_authn` filter
+//! does the same.
+//!
+//! Why it is safe:
+//! - Only tokens that passed the whole policy are stored, keyed by their exact text (the map
+//!   compares whole strings; its hasher is std's randomly keyed SipHash): garbage can neither
+//!   enter the cache nor collide with an entry, and filling it takes valid tokens.
+//! - Of the policy's checks only expiry can change with time (`nbf`, `iat` and `max_lifetime`
+//!   only get easier to meet), so a hit re-checks `exp` and drops the entry when it has passed;
+//!   the full verification then reports the expiry as usual.
+//! - Static keys never change while the application runs. JWKS validators are not cached: a key
+//!   removed from the set must stop verifying at once.
+//! - Bounded: at most [`ENTRIES`] tokens of at most [`MAX_TOKEN_BYTES`] each.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use super::policy::VerifiedToken;
+
+/// Tokens kept per validator.
+pub const ENTRIES: usize = 1024;
+/// Longer tokens are verified every time (typical access tokens are under 1.5 KiB).
+pub const MAX_TOKEN_BYTES: usize = 2048;
+
+/// Verified tokens by their text.
+#[derive(Debug, Default)]
+pub(crate) struct VerifiedCache {
+    entries: Mutex<HashMap<Box<str>, Arc<VerifiedToken>>>,
+}
+
+impl VerifiedCache {
+    /// The verified token for this text, if cached and not expired at `now` (with `leeway`).
+    pub(crate) fn get(&self, token: &str, now: i64, leeway: u64) -> Option<Arc<VerifiedToken>> {
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        let verified = entries.get(token)?;
+        let leeway = i64::try_from(leeway).unwrap_or(i64::MAX);
+        if verified.exp() > now.saturating_sub(leeway) {
+            return Some(verified.clone());
+        }
+        entries.remove(token);
+        None
+    }
+
+    /// Remembers a token that passed the whole policy.
+    pub(crate) fn insert(&self, token: &str, verified: &Arc<VerifiedToken>) {
+        if token.len() > MAX_TOKEN_BYTES {
+            return;
+        }
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        if entries.len() >= ENTRIES && !entries.contains_key(token) {
+            // Any entry will do: the map's order is random, and a client whose token was
+            // evicted pays one verification.
+            if let Some(victim) = entries.keys().next().cloned() {
+                entries.remove(&victim);
+            }
+        }
+        entries.insert(token.into(), verified.clone());
+    }
+
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.entries
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jwt::keys::hmac_key;
+    use crate::jwt::policy::{Policy, parse};
+    use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+
+    const SECRET: &[u8] = b"cache-test-secret-of-32-bytes-at-least";
+
+    fn verified(exp: i64, sub: &str) -> (String, Arc<VerifiedToken>) {
+        let claims = serde_json::json!({"aud": "api", "iss": "me", "exp": exp, "sub": sub});
+        let token = encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &EncodingKey::from_secret(SECRET),
+        )
+        .unwrap();
+        let policy = Policy::new(Algorithm::HS256, ["api"], "me");
+        let key = hmac_key(SECRET, Algorithm::HS256).unwrap();
+        let verified = parse(&token, &policy)
+            .unwrap()
+            .verify(&key, &policy, 0)
+            .unwrap();
+        (token, Arc::new(verified))
+    }
+
+    #[test]
+    fn hits_until_expiry_then_forgets() {
+        let cache = VerifiedCache::default();
+        let (token, verified) = verified(1_000, "a");
+        assert!(cache.get(&token, 0, 0).is_none());
+        cache.insert(&token, &verified);
+        assert_eq!(cache.get(&token, 999, 0).unwrap(), verified);
+        // Expired at 1000 (RFC 7519 4.1.4), unless the leeway covers it.
+        assert!(cache.get(&token, 1_004, 5).is_some());
+        assert!(cache.get(&token, 1_000, 0).is_none());
+        assert_eq!(cache.len(), 0, "an expired entry is dropped");
+        // Another text never hits, even one differing in the signature only.
+        cache.insert(&token, &verified);
+        let mut other = token.clone();
+        other.push('A');
+        assert!(cache.get(&other, 0, 0).is_none());
+    }
+
+    #[test]
+    fn stays_bounded() {
+        let cache = VerifiedCache::default();
+        for i in 0..ENTRIES + 10 {
+            let (token, verified) = verified(1_000, &i.to_string());
+            cache.insert(&token, &verified);
+        }
+        assert_eq!(cache.len(), ENTRIES);
+        let (long, verified) = verified(1_000, &"x".repeat(MAX_TOKEN_BYTES));
+        cache.insert(&long, &verified);
+        assert!(cache.get(&long, 0, 0).is_none());
+    }
+}
