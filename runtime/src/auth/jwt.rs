@@ -177,8 +177,10 @@ async fn from_cookie(
 
 /// One validator's verdict on a token.
 async fn accept(app: &App, validator: &Validator, token: &str) -> Result<Identity, Refusal> {
-    if let VerificationKey::Static(_, cache) = &validator.key
-        && let Some(verified) = cache.get(token, app.now(), validator.policy.leeway)
+    if let VerificationKey::Static(fixed) = &validator.key
+        && let Some(verified) = fixed
+            .verified
+            .get(token, app.now(), validator.policy.leeway)
     {
         return identify(app, validator, verified).await;
     }
@@ -187,7 +189,9 @@ async fn accept(app: &App, validator: &Validator, token: &str) -> Result<Identit
         refusal(validator, err.to_string())
     })?;
     let verified = match &validator.key {
-        VerificationKey::Static(key, _) => unverified.verify(key, &validator.policy, app.now()),
+        VerificationKey::Static(fixed) => {
+            unverified.verify(&fixed.key, &validator.policy, app.now())
+        }
         VerificationKey::Jwks(cache) => {
             let kid = unverified.kid().map(str::to_string);
             let keys = match cache.key(kid.as_deref()).await {
@@ -210,8 +214,8 @@ async fn accept(app: &App, validator: &Validator, token: &str) -> Result<Identit
         refusal(validator, err.to_string())
     })?;
     let verified = Arc::new(verified);
-    if let VerificationKey::Static(_, cache) = &validator.key {
-        cache.insert(token, &verified);
+    if let VerificationKey::Static(fixed) = &validator.key {
+        fixed.verified.insert(token, &verified);
     }
     identify(app, validator, verified).await
 }

@@ -162,9 +162,16 @@ impl Validator {
 /// A validator's key: fixed at startup, or from a JWKS cache.
 #[derive(Debug)]
 pub(crate) enum VerificationKey {
-    /// A key fixed at startup, and the tokens it has verified (see [`super::cache`]).
-    Static(VerifyingKey, VerifiedCache),
+    /// A key fixed at startup (boxed: a prepared HMAC state is over a kilobyte).
+    Static(Box<StaticKey>),
     Jwks(Arc<JwksCache>),
+}
+
+/// A key fixed at startup, and the tokens it has verified (see [`super::cache`]).
+#[derive(Debug)]
+pub(crate) struct StaticKey {
+    pub key: VerifyingKey,
+    pub verified: VerifiedCache,
 }
 
 /// Every validator by name, plus the chains.
@@ -363,10 +370,11 @@ fn resolve_key(
         return Ok((VerificationKey::Jwks(Arc::new(cache)), None));
     }
     let (key, secret) = static_key(def, alg, vars)?;
-    Ok((
-        VerificationKey::Static(key, VerifiedCache::default()),
-        secret,
-    ))
+    let key = StaticKey {
+        key,
+        verified: VerifiedCache::default(),
+    };
+    Ok((VerificationKey::Static(Box::new(key)), secret))
 }
 
 fn static_key(
