@@ -1,16 +1,16 @@
 //! Token validation cost: our full policy against `jsonwebtoken::decode` with a minimal
 //! `Validation` (aud, iss, exp), and against the bare signature operation of the crypto backend.
 //!
-//! `cargo bench -p authroute --bench token`
+//! `cargo bench -p authroute --bench token`; instruction counts: see [`fixed_iterations`].
 
 use std::hint::black_box;
 
-use authroute::jwt::keys::{hmac_key, pem_public_key};
+use authroute::jwt::keys::{VerifyingKey, hmac_key, pem_public_key};
 use authroute::jwt::policy::{Policy, parse};
 use aws_lc_rs::{hmac, signature};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 
 const NOW: i64 = 1_700_000_000;
@@ -53,6 +53,7 @@ fn compare(
     alg: Algorithm,
     encoding: &EncodingKey,
     decoding: &DecodingKey,
+    prepared: Option<&VerifyingKey>,
     bare: &dyn Fn(&str),
 ) {
     let token = encode(&Header::new(alg), &claims(), encoding).unwrap();
@@ -73,6 +74,16 @@ fn compare(
             black_box(verified).unwrap()
         })
     });
+    if let Some(prepared) = prepared {
+        // What a validator uses: the key prepared once at startup.
+        group.bench_function("authroute policy, prepared key", |b| {
+            b.iter(|| {
+                let verified = parse(black_box(&token), &policy)
+                    .and_then(|t| t.verify(prepared, &policy, NOW));
+                black_box(verified).unwrap()
+            })
+        });
+    }
     group.bench_function("jsonwebtoken::decode", |b| {
         b.iter(|| {
             black_box(decode::<serde_json::Value>(
@@ -110,6 +121,7 @@ fn benches(c: &mut Criterion) {
         Algorithm::HS256,
         &EncodingKey::from_secret(SECRET),
         &hmac_key(SECRET, Algorithm::HS256).unwrap(),
+        Some(&VerifyingKey::hmac(SECRET, Algorithm::HS256).unwrap()),
         &|token| {
             let (input, _) = token.rsplit_once('.').unwrap();
             black_box(hmac::sign(&hmac_ready, input.as_bytes()));
@@ -122,6 +134,7 @@ fn benches(c: &mut Criterion) {
         Algorithm::RS256,
         &EncodingKey::from_rsa_pem(RSA_PRIVATE).unwrap(),
         &pem_public_key(RSA_PUBLIC, Algorithm::RS256).unwrap(),
+        None,
         &|token| {
             let (input, signature) = signing_input_and_signature(token);
             let key = signature::UnparsedPublicKey::new(
@@ -139,6 +152,7 @@ fn benches(c: &mut Criterion) {
         Algorithm::ES256,
         &EncodingKey::from_ec_pem(P256_PRIVATE).unwrap(),
         &pem_public_key(P256_PUBLIC, Algorithm::ES256).unwrap(),
+        None,
         &|token| {
             let (input, signature) = signing_input_and_signature(token);
             let key =
@@ -154,6 +168,7 @@ fn benches(c: &mut Criterion) {
         Algorithm::EdDSA,
         &EncodingKey::from_ed_pem(ED_PRIVATE).unwrap(),
         &pem_public_key(ED_PUBLIC, Algorithm::EdDSA).unwrap(),
+        None,
         &|token| {
             let (input, signature) = signing_input_and_signature(token);
             let key = signature::UnparsedPublicKey::new(&signature::ED25519, ed_raw);
@@ -165,7 +180,7 @@ fn benches(c: &mut Criterion) {
 /// Validation cost as the validator's audience list grows: the token names the last audience,
 /// the worst case for the linear comparison.
 fn audience_growth(c: &mut Criterion) {
-    let key = hmac_key(SECRET, Algorithm::HS256).unwrap();
+    let key = VerifyingKey::hmac(SECRET, Algorithm::HS256).unwrap();
     let mut group = c.benchmark_group("HS256 audience list");
     for size in [1_usize, 10, 100, 1000] {
         let audiences: Vec<String> = (0..size).map(|i| format!("api-{i:04}")).collect();
@@ -193,5 +208,56 @@ fn audience_growth(c: &mut Criterion) {
     group.finish();
 }
 
+/// `TOKEN_ITERATIONS=<n> <bench binary> <policy|prepared|decode|hmac>`: runs one HS256
+/// variant `n` times and exits, for instruction counts under `valgrind --tool=callgrind` (the
+/// difference between two counts over the difference in `n` is the cost of one token).
+fn fixed_iterations(count: usize, variant: &str) {
+    let token = encode(
+        &Header::new(Algorithm::HS256),
+        &claims(),
+        &EncodingKey::from_secret(SECRET),
+    )
+    .unwrap();
+    let policy = Policy::new(Algorithm::HS256, [AUDIENCE], ISSUER);
+    let library = hmac_key(SECRET, Algorithm::HS256).unwrap();
+    let prepared = VerifyingKey::hmac(SECRET, Algorithm::HS256).unwrap();
+    let validation = minimal_validation(Algorithm::HS256);
+    let hmac_ready = hmac::Key::new(hmac::HMAC_SHA256, SECRET);
+    let (input, _) = token.rsplit_once('.').unwrap();
+    for _ in 0..count {
+        match variant {
+            "policy" => {
+                let t = parse(black_box(&token), &policy).unwrap();
+                black_box(t.verify(&library, &policy, NOW).unwrap());
+            }
+            "prepared" => {
+                let t = parse(black_box(&token), &policy).unwrap();
+                black_box(t.verify(&prepared, &policy, NOW).unwrap());
+            }
+            "decode" => {
+                black_box(decode::<serde_json::Value>(&token, &library, &validation).unwrap());
+            }
+            "hmac" => {
+                black_box(hmac::sign(&hmac_ready, black_box(input).as_bytes()));
+            }
+            other => panic!("unknown variant {other}: policy, prepared, decode or hmac"),
+        }
+    }
+}
+
 criterion_group!(token, benches, audience_growth);
-criterion_main!(token);
+
+fn main() {
+    if let Ok(count) = std::env::var("TOKEN_ITERATIONS") {
+        let variant = std::env::args()
+            .nth(1)
+            .unwrap_or_else(|| "policy".to_string());
+        fixed_iterations(
+            count.parse().expect("TOKEN_ITERATIONS is a count"),
+            &variant,
+        );
+        return;
+    }
+    token();
+    Criterion::default().configure_from_args().final_summary();
+}
