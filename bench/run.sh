@@ -171,7 +171,7 @@ row() {
     c) LABEL='axum 0.8 + jsonwebtoken 11' SERVER=peer-axum ADDR=127.0.0.1:18082 ROUTE=/jwt/whoami NEEDS_TOKEN=yes ;;
     d) LABEL='jwt-authorizer 0.15 (axum 0.7)' SERVER=peer-jwt-authorizer ADDR=127.0.0.1:18083 ROUTE=/jwt/whoami NEEDS_TOKEN=yes ;;
     e) LABEL='bare hyper 1 (ceiling)' SERVER=peer-hyper ADDR=127.0.0.1:18084 ROUTE=/jwt/whoami NEEDS_TOKEN=no ;;
-    f) LABEL='authroute jwt_bench, handler of (b)' SERVER=bench-authroute ADDR=127.0.0.1:18081 ROUTE=/jwt/constant NEEDS_TOKEN=yes ;;
+    f) LABEL='authroute jwt_bench with the handler of (b)' SERVER=bench-authroute ADDR=127.0.0.1:18081 ROUTE=/jwt/constant NEEDS_TOKEN=yes ;;
     *) die "unknown row $1 (rows are a b c d e f)" ;;
     esac
 }
