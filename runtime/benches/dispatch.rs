@@ -34,6 +34,12 @@ async fn jwt_whoami(Claims(claims): Claims<Subject>) -> Json<Value> {
     Json(json!({ "sub": claims.sub }))
 }
 
+/// The handler of `/none/whoami` behind `jwt_bench`: the cost of authentication alone.
+#[route("/jwt/constant", methods = ["GET"], auth = "jwt_bench")]
+async fn jwt_constant(_uid: authroute::Uid) -> Json<Value> {
+    Json(json!({ "sub": "bench-user" }))
+}
+
 #[route("/none/whoami", methods = ["GET"], auth = "none")]
 async fn none_whoami() -> Json<Value> {
     Json(json!({ "sub": "bench-user" }))
@@ -138,7 +144,7 @@ fn whole_request(c: &mut Criterion) {
     let rt = runtime();
     let app = app(&rt, 0);
     let bearer = format!("Bearer {}", token());
-    for path in ["/jwt/whoami", "/none/whoami"] {
+    for path in ["/jwt/whoami", "/jwt/constant", "/none/whoami"] {
         let response = rt.block_on(app.handle(request(path, &bearer)));
         assert_eq!(response.status(), 200, "{path}");
     }

@@ -4,9 +4,11 @@
 //! does the same.
 //!
 //! Why it is safe:
-//! - Only tokens that passed the whole policy are stored, keyed by their exact text (the map
-//!   compares whole strings; its hasher is std's randomly keyed SipHash): garbage can neither
-//!   enter the cache nor collide with an entry, and filling it takes valid tokens.
+//! - Only tokens that passed the whole policy are stored, and a hit needs the exact text: the
+//!   map is indexed by a randomly keyed SipHash of the token's last 32 bytes (the signature,
+//!   so hashing costs the same for every token size) and each slot holds the whole text, which
+//!   a lookup compares. Two tokens sharing a slot only cost each other a verification. Garbage
+//!   can never enter the cache, and filling it takes valid tokens.
 //! - Of the policy's checks only expiry can change with time (`nbf`, `iat` and `max_lifetime`
 //!   only get easier to meet), so a hit re-checks `exp` and drops the entry when it has passed;
 //!   the full verification then reports the expiry as usual.
@@ -15,6 +17,7 @@
 //! - Bounded: at most [`ENTRIES`] tokens of at most [`MAX_TOKEN_BYTES`] each.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::policy::VerifiedToken;
@@ -24,23 +27,40 @@ pub const ENTRIES: usize = 1024;
 /// Longer tokens are verified every time (typical access tokens are under 1.5 KiB).
 pub const MAX_TOKEN_BYTES: usize = 2048;
 
-/// Verified tokens by their text.
+/// Bytes of the token's end that pick its slot.
+const HASHED_SUFFIX: usize = 32;
+
+/// A remembered token: its whole text and its verdict.
+type Entry = (Box<str>, Arc<VerifiedToken>);
+
+/// Verified tokens: slot (the hash of the token's end) to the whole text and its verdict.
 #[derive(Debug, Default)]
 pub(crate) struct VerifiedCache {
-    entries: Mutex<HashMap<Box<str>, Arc<VerifiedToken>>>,
+    slots: RandomState,
+    entries: Mutex<HashMap<u64, Entry>>,
 }
 
 impl VerifiedCache {
     /// The verified token for this text, if cached and not expired at `now` (with `leeway`).
     pub(crate) fn get(&self, token: &str, now: i64, leeway: u64) -> Option<Arc<VerifiedToken>> {
+        let slot = self.slot(token);
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        let verified = entries.get(token)?;
+        let (text, verified) = entries.get(&slot)?;
+        if **text != *token {
+            return None;
+        }
         let leeway = i64::try_from(leeway).unwrap_or(i64::MAX);
         if verified.exp() > now.saturating_sub(leeway) {
             return Some(verified.clone());
         }
-        entries.remove(token);
+        entries.remove(&slot);
         None
+    }
+
+    fn slot(&self, token: &str) -> u64 {
+        let bytes = token.as_bytes();
+        self.slots
+            .hash_one(&bytes[bytes.len().saturating_sub(HASHED_SUFFIX)..])
     }
 
     /// Remembers a token that passed the whole policy.
@@ -48,15 +68,16 @@ impl VerifiedCache {
         if token.len() > MAX_TOKEN_BYTES {
             return;
         }
+        let slot = self.slot(token);
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        if entries.len() >= ENTRIES && !entries.contains_key(token) {
+        if entries.len() >= ENTRIES && !entries.contains_key(&slot) {
             // Any entry will do: the map's order is random, and a client whose token was
             // evicted pays one verification.
-            if let Some(victim) = entries.keys().next().cloned() {
+            if let Some(victim) = entries.keys().next().copied() {
                 entries.remove(&victim);
             }
         }
-        entries.insert(token.into(), verified.clone());
+        entries.insert(slot, (token.into(), verified.clone()));
     }
 
     #[cfg(test)]
@@ -110,6 +131,10 @@ mod tests {
         let mut other = token.clone();
         other.push('A');
         assert!(cache.get(&other, 0, 0).is_none());
+        // Same slot (same last 32 bytes), different text: a miss, never the other's verdict.
+        let same_slot = format!("x{token}");
+        assert!(cache.get(&same_slot, 0, 0).is_none());
+        assert!(cache.get(&token, 0, 0).is_some());
     }
 
     #[test]
