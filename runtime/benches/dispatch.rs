@@ -150,7 +150,8 @@ fn whole_request(c: &mut Criterion) {
     }
     let mut group = c.benchmark_group("one request in process");
     for (name, path) in [
-        ("auth jwt_bench", "/jwt/whoami"),
+        ("auth jwt_bench, handler reads claims", "/jwt/whoami"),
+        ("auth jwt_bench, handler of none", "/jwt/constant"),
         ("auth none", "/none/whoami"),
     ] {
         group.bench_function(name, |b| {
