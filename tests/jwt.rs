@@ -250,6 +250,20 @@ async fn a_remembered_token_still_expires() {
         assert_eq!(reply.body["partner"], "Marc Demo");
         assert_eq!(reply.body["sub"], "m");
     }
+    // A remembered token skips the token68 check, never the header's structure.
+    assert_eq!(
+        s.get("/demo", Some(&format!("bearer {t}"))).await.status,
+        200
+    );
+    for (value, error) in [
+        (format!("Bearer  {t}"), "invalid_request"),
+        (format!("Basic {t}"), "invalid_request"),
+        (format!("Bearer {t}{t}"), "invalid_token"),
+    ] {
+        let reply = s.get("/demo", Some(&value)).await;
+        assert_eq!(reply.status, 401, "{value}");
+        assert_eq!(reply.body["error"], error, "{value}");
+    }
     s.clock.advance(9);
     assert_eq!(s.get("/demo", Some(&bearer(&t))).await.status, 200);
     s.clock.advance(1);

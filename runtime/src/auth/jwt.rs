@@ -16,13 +16,6 @@ use crate::jwt::cookie::CookieMode;
 use crate::jwt::jwks::KeyLookupError;
 use crate::jwt::policy::{self, VerifiedToken};
 
-/// What the `Authorization` header holds.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) enum Credentials<'a> {
-    None,
-    Bearer(&'a str),
-}
-
 /// Whether every byte is a token68 character (RFC 7235 2.1: letters, digits, `-._~+/=`).
 /// Branch-free over fixed 32-byte blocks so that the compiler turns it into vector code: tokens
 /// are hundreds of bytes and this runs on every request.
@@ -41,35 +34,42 @@ fn is_token68(token: &[u8]) -> bool {
     blocks.iter().all(|block| bad(block) == 0) && bad(rest) == 0
 }
 
-/// Parses the `Authorization` header strictly: one header, `Bearer` (any case), one space, a
+fn malformed() -> AuthError {
+    AuthError::invalid_request("the `Authorization` header must be `Bearer <token>`")
+}
+
+/// The `Authorization` header is parsed strictly: one header, `Bearer` (any case), one space, a
 /// token of token68 characters. Anything else is `invalid_request` (RFC 6750 section 3.1).
-pub(crate) fn bearer(headers: &HeaderMap) -> Result<Credentials<'_>, AuthError> {
+/// This is the structure, with the token returned unchecked; [`token68_text`] checks it.
+fn bearer_raw(headers: &HeaderMap) -> Result<Option<&[u8]>, AuthError> {
     let mut values = headers.get_all(AUTHORIZATION).iter();
     let Some(value) = values.next() else {
-        return Ok(Credentials::None);
+        return Ok(None);
     };
     if values.next().is_some() {
         return Err(AuthError::invalid_request(
             "several `Authorization` headers were sent",
         ));
     }
-    let malformed =
-        || AuthError::invalid_request("the `Authorization` header must be `Bearer <token>`");
     let value = value.as_bytes();
     let space = value
         .iter()
         .position(|&b| b == b' ')
         .ok_or_else(malformed)?;
     let (scheme, token) = (&value[..space], &value[space + 1..]);
-    if !scheme.eq_ignore_ascii_case(b"bearer") {
+    if !scheme.eq_ignore_ascii_case(b"bearer") || token.is_empty() {
         return Err(malformed());
     }
-    if token.is_empty() || !is_token68(token) {
+    Ok(Some(token))
+}
+
+/// The token, if it is all token68 characters.
+fn token68_text(raw: &[u8]) -> Result<&str, AuthError> {
+    if !is_token68(raw) {
         return Err(malformed());
     }
     // token68 characters are ASCII, so this cannot fail.
-    let token = std::str::from_utf8(token).map_err(|_| malformed())?;
-    Ok(Credentials::Bearer(token))
+    std::str::from_utf8(raw).map_err(|_| malformed())
 }
 
 /// Runs the route's validator chain on the request.
@@ -92,10 +92,10 @@ pub(crate) async fn authenticate(
         .into());
     }
     // The header always wins; a malformed header never falls back to the cookie.
-    let token = match bearer(&head.headers) {
+    let raw = match bearer_raw(&head.headers) {
         Err(err) => return Err(err.with_realm(validator.name).into()),
-        Ok(Credentials::Bearer(token)) => token,
-        Ok(Credentials::None) => {
+        Ok(Some(raw)) => raw,
+        Ok(None) => {
             let cookie = validator
                 .cookie
                 .as_ref()
@@ -109,6 +109,14 @@ pub(crate) async fn authenticate(
             };
         }
     };
+
+    // The exact text the route's validator remembers passed the token68 check and the whole
+    // policy before (see `jwt::cache`): it needs neither again.
+    if let Some(identity) = remembered(app, validator, raw).await {
+        return Ok(identity);
+    }
+    let token =
+        token68_text(raw).map_err(|err| AuthFailure::from(err.with_realm(validator.name)))?;
 
     let chain = app.validators().chain(validator);
     let mut reasons: Vec<String> = Vec::new();
@@ -179,12 +187,25 @@ async fn from_cookie(
     }
 }
 
+/// The identity for a token the validator remembers, if it does and the identity can still be
+/// built; on any refusal the full path runs and reports it.
+async fn remembered(app: &App, validator: &Validator, raw: &[u8]) -> Option<Identity> {
+    let VerificationKey::Static(fixed) = &validator.key else {
+        return None;
+    };
+    let verified = fixed
+        .verified
+        .get(raw, app.now(), validator.policy.leeway)?;
+    identify(app, validator, verified).await.ok()
+}
+
 /// One validator's verdict on a token.
 async fn accept(app: &App, validator: &Validator, token: &str) -> Result<Identity, Refusal> {
     if let VerificationKey::Static(fixed) = &validator.key
-        && let Some(verified) = fixed
-            .verified
-            .get(token, app.now(), validator.policy.leeway)
+        && let Some(verified) =
+            fixed
+                .verified
+                .get(token.as_bytes(), app.now(), validator.policy.leeway)
     {
         return identify(app, validator, verified).await;
     }
@@ -313,17 +334,19 @@ mod tests {
         }
     }
 
+    /// Both steps of the header parsing, as the unremembered path runs them.
+    fn bearer(headers: &HeaderMap) -> Result<Option<&str>, AuthError> {
+        bearer_raw(headers)?.map(token68_text).transpose()
+    }
+
     #[test]
     fn bearer_parsing() {
-        assert_eq!(bearer(&headers(&[])).unwrap(), Credentials::None);
+        assert_eq!(bearer(&headers(&[])).unwrap(), None);
         assert_eq!(
             bearer(&headers(&[b"Bearer abc.def.ghi"])).unwrap(),
-            Credentials::Bearer("abc.def.ghi")
+            Some("abc.def.ghi")
         );
-        assert_eq!(
-            bearer(&headers(&[b"bEaReR abc"])).unwrap(),
-            Credentials::Bearer("abc")
-        );
+        assert_eq!(bearer(&headers(&[b"bEaReR abc"])).unwrap(), Some("abc"));
         for bad in [
             &b"a"[..],
             b"Bearer",

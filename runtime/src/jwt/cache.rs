@@ -42,11 +42,11 @@ pub(crate) struct VerifiedCache {
 
 impl VerifiedCache {
     /// The verified token for this text, if cached and not expired at `now` (with `leeway`).
-    pub(crate) fn get(&self, token: &str, now: i64, leeway: u64) -> Option<Arc<VerifiedToken>> {
+    pub(crate) fn get(&self, token: &[u8], now: i64, leeway: u64) -> Option<Arc<VerifiedToken>> {
         let slot = self.slot(token);
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         let (text, verified) = entries.get(&slot)?;
-        if **text != *token {
+        if text.as_bytes() != token {
             return None;
         }
         let leeway = i64::try_from(leeway).unwrap_or(i64::MAX);
@@ -57,10 +57,9 @@ impl VerifiedCache {
         None
     }
 
-    fn slot(&self, token: &str) -> u64 {
-        let bytes = token.as_bytes();
+    fn slot(&self, token: &[u8]) -> u64 {
         self.slots
-            .hash_one(&bytes[bytes.len().saturating_sub(HASHED_SUFFIX)..])
+            .hash_one(&token[token.len().saturating_sub(HASHED_SUFFIX)..])
     }
 
     /// Remembers a token that passed the whole policy.
@@ -68,7 +67,7 @@ impl VerifiedCache {
         if token.len() > MAX_TOKEN_BYTES {
             return;
         }
-        let slot = self.slot(token);
+        let slot = self.slot(token.as_bytes());
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         if entries.len() >= ENTRIES && !entries.contains_key(&slot) {
             // Any entry will do: the map's order is random, and a client whose token was
@@ -119,22 +118,22 @@ mod tests {
     fn hits_until_expiry_then_forgets() {
         let cache = VerifiedCache::default();
         let (token, verified) = verified(1_000, "a");
-        assert!(cache.get(&token, 0, 0).is_none());
+        assert!(cache.get(token.as_bytes(), 0, 0).is_none());
         cache.insert(&token, &verified);
-        assert_eq!(cache.get(&token, 999, 0).unwrap(), verified);
+        assert_eq!(cache.get(token.as_bytes(), 999, 0).unwrap(), verified);
         // Expired at 1000 (RFC 7519 4.1.4), unless the leeway covers it.
-        assert!(cache.get(&token, 1_004, 5).is_some());
-        assert!(cache.get(&token, 1_000, 0).is_none());
+        assert!(cache.get(token.as_bytes(), 1_004, 5).is_some());
+        assert!(cache.get(token.as_bytes(), 1_000, 0).is_none());
         assert_eq!(cache.len(), 0, "an expired entry is dropped");
         // Another text never hits, even one differing in the signature only.
         cache.insert(&token, &verified);
         let mut other = token.clone();
         other.push('A');
-        assert!(cache.get(&other, 0, 0).is_none());
+        assert!(cache.get(other.as_bytes(), 0, 0).is_none());
         // Same slot (same last 32 bytes), different text: a miss, never the other's verdict.
         let same_slot = format!("x{token}");
-        assert!(cache.get(&same_slot, 0, 0).is_none());
-        assert!(cache.get(&token, 0, 0).is_some());
+        assert!(cache.get(same_slot.as_bytes(), 0, 0).is_none());
+        assert!(cache.get(token.as_bytes(), 0, 0).is_some());
     }
 
     #[test]
@@ -147,6 +146,6 @@ mod tests {
         assert_eq!(cache.len(), ENTRIES);
         let (long, verified) = verified(1_000, &"x".repeat(MAX_TOKEN_BYTES));
         cache.insert(&long, &verified);
-        assert!(cache.get(&long, 0, 0).is_none());
+        assert!(cache.get(long.as_bytes(), 0, 0).is_none());
     }
 }
