@@ -121,7 +121,13 @@ pub(crate) async fn authenticate(
     let chain = app.validators().chain(validator);
     let mut reasons: Vec<String> = Vec::new();
     let mut last_error = None;
-    for candidate in &chain {
+    for (position, candidate) in chain.iter().enumerate() {
+        // The first validator's memory was asked above, before the token68 check.
+        if position > 0
+            && let Some(identity) = remembered(app, candidate, raw).await
+        {
+            return Ok(identity);
+        }
         match accept(app, candidate, token).await {
             Ok(identity) => return Ok(identity),
             Err(Refusal::Auth(err, detail)) if err.status() == http::StatusCode::UNAUTHORIZED => {
@@ -188,7 +194,7 @@ async fn from_cookie(
 }
 
 /// The identity for a token the validator remembers, if it does and the identity can still be
-/// built; on any refusal the full path runs and reports it.
+/// built; otherwise [`accept`] runs the whole check and reports any refusal.
 async fn remembered(app: &App, validator: &Validator, raw: &[u8]) -> Option<Identity> {
     let VerificationKey::Static(fixed) = &validator.key else {
         return None;
@@ -199,16 +205,8 @@ async fn remembered(app: &App, validator: &Validator, raw: &[u8]) -> Option<Iden
     identify(app, validator, verified).await.ok()
 }
 
-/// One validator's verdict on a token.
+/// One validator's verdict on a token it does not remember (see [`remembered`]).
 async fn accept(app: &App, validator: &Validator, token: &str) -> Result<Identity, Refusal> {
-    if let VerificationKey::Static(fixed) = &validator.key
-        && let Some(verified) =
-            fixed
-                .verified
-                .get(token.as_bytes(), app.now(), validator.policy.leeway)
-    {
-        return identify(app, validator, verified).await;
-    }
     let unverified = policy::parse(token, &validator.policy).map_err(|err| {
         tracing::info!(validator = validator.name, reason = %err, "token refused");
         refusal(validator, err.to_string())
