@@ -22,8 +22,9 @@ async fn duplicate_routes_and_missing_public_user() {
     let err = App::builder().build().await.unwrap_err();
     let all = err.to_string();
     let duplicate = err
-        .problems
+        .problems()
         .iter()
+        .map(ToString::to_string)
         .find(|p| p.starts_with("duplicate route GET `/twice`"))
         .unwrap_or_else(|| panic!("no duplicate problem in:\n{all}"));
     assert!(

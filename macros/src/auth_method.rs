@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 use syn::ItemFn;
 
-use crate::names::auth_method_marker;
+use crate::names::{auth_method_marker, marker_type};
 use crate::route::check_custom_name;
 
 pub fn auth_method(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -19,8 +19,9 @@ pub fn auth_method(args: TokenStream, item: TokenStream) -> TokenStream {
     match check(&args, &func).map(|()| expand(&func)) {
         Ok(tokens) => tokens,
         Err(err) => {
-            let mut out = func.into_token_stream();
+            let mut out = func.to_token_stream();
             out.extend(err.into_compile_error());
+            out.extend(placeholder(&func));
             out
         }
     }
@@ -43,28 +44,50 @@ fn check(args: &TokenStream, func: &ItemFn) -> syn::Result<()> {
     check_custom_name(&name, func.sig.ident.span())
 }
 
+/// The function, its `auth_<name>` marker type (with the function's visibility) linked to the
+/// static descriptor, and the descriptor's registration.
 fn expand(func: &ItemFn) -> TokenStream {
     let ident = &func.sig.ident;
     let name = ident.to_string();
     let marker = auth_method_marker(&name, ident.span());
+    let marker_decl = marker_type(&func.vis, &marker);
     quote! {
         #func
 
-        #[doc(hidden)]
-        #[allow(unused_macros)]
-        macro_rules! #marker { () => {}; }
-        #[doc(hidden)]
-        #[allow(unused_imports)]
-        pub(crate) use #marker;
+        #marker_decl
 
         const _: () = {
-            ::authroute::__private::inventory::submit! {
+            static __AUTHROUTE_AUTH_METHOD: ::authroute::__private::AuthMethodDef =
                 ::authroute::__private::AuthMethodDef {
                     name: #name,
                     func: #ident,
                     defined_at: ::std::concat!(::std::module_path!(), "::", #name),
-                }
+                };
+            impl ::authroute::__private::AuthMethodLink for #marker {
+                const DEF: &'static ::authroute::__private::AuthMethodDef = &__AUTHROUTE_AUTH_METHOD;
+            }
+            ::authroute::__private::inventory::submit! {
+                ::authroute::__private::RegisteredAuthMethod(&__AUTHROUTE_AUTH_METHOD)
             }
         };
+    }
+}
+
+/// The marker of a method whose declaration has errors, linked to a placeholder, so that routes
+/// naming it report nothing more. Names that are not identifiers get none.
+fn placeholder(func: &ItemFn) -> TokenStream {
+    let ident = &func.sig.ident;
+    let name = ident.to_string();
+    if !crate::names::is_valid_name(&name) {
+        return TokenStream::new();
+    }
+    let marker = auth_method_marker(&name, ident.span());
+    let marker_decl = marker_type(&func.vis, &marker);
+    quote! {
+        #marker_decl
+        impl ::authroute::__private::AuthMethodLink for #marker {
+            const DEF: &'static ::authroute::__private::AuthMethodDef =
+                &::authroute::__private::PLACEHOLDER_AUTH_METHOD;
+        }
     }
 }

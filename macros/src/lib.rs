@@ -10,6 +10,7 @@ use proc_macro::TokenStream;
 mod auth_method;
 mod names;
 mod route;
+mod routes;
 mod validator;
 
 /// Declares an HTTP route. See `authroute::route` for the documentation.
@@ -28,4 +29,10 @@ pub fn auth_method(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn validator(input: TokenStream) -> TokenStream {
     validator::validator(input.into()).into()
+}
+
+/// An explicit set of routes. See `authroute::routes` for the documentation.
+#[proc_macro]
+pub fn routes(input: TokenStream) -> TokenStream {
+    routes::routes(input.into()).into()
 }

@@ -1,7 +1,17 @@
 //! The naming rules shared by auth strings, auth methods and validators, and the hidden
-//! marker macros through which rustc's own name resolution checks cross-item references.
+//! marker types through which rustc's own name resolution checks cross-item references.
+//!
+//! A declaration emits an uninhabited `enum` named after it (`jwt_<validator>`,
+//! `auth_<method>`) with the declaration's own visibility, plus an impl of a link trait whose
+//! associated const is the declaration's static descriptor. A use names that type, spanned on
+//! its string, so that a missing declaration is rustc's "cannot find type" under the string and
+//! a found one hands the use the exact descriptor: nothing is looked up by name at run time.
+//! Braced (uninhabited) enums live in the type namespace only, so a user's `fn jwt_demo` next to
+//! `validator! { name: "demo", .. }` does not clash, and `use other_crate::jwt_demo;` imports the
+//! link like any other item.
 
-use proc_macro2::{Ident, Span};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{ToTokens, quote};
 
 /// Auth strings that name built-in methods.
 pub const BUILTIN_METHODS: &[&str] = &["none", "public", "user", "jwt", "public_or_jwt"];
@@ -25,14 +35,33 @@ pub fn is_valid_name(name: &str) -> bool {
     name != "_" && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
-/// The hidden macro a `validator!` declares and a `jwt_<name>` auth string refers to.
+/// The hidden type a `validator!` declares and a `jwt_<name>` auth string refers to.
 pub fn validator_marker(name: &str, span: Span) -> Ident {
     Ident::new(&format!("{JWT_PREFIX}{name}"), span)
 }
 
-/// The hidden macro an `#[auth_method]` declares and its auth string refers to.
+/// The hidden type an `#[auth_method]` declares and its auth string refers to.
 pub fn auth_method_marker(name: &str, span: Span) -> Ident {
     Ident::new(&format!("auth_{name}"), span)
+}
+
+/// The hidden type through which `routes![handler]` finds a `#[route]`'s descriptor.
+pub fn route_marker(handler: &Ident) -> Ident {
+    Ident::new(&format!("__authroute_route_{handler}"), handler.span())
+}
+
+/// A marker type declaration. Without a written visibility the marker is `pub(crate)`, so that
+/// `use crate::module::jwt_demo;` works anywhere in the crate.
+pub fn marker_type(vis: &syn::Visibility, ident: &Ident) -> TokenStream {
+    let vis = match vis {
+        syn::Visibility::Inherited => quote!(pub(crate)),
+        other => other.to_token_stream(),
+    };
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_camel_case_types, dead_code, unreachable_pub)]
+        #vis enum #ident {}
+    }
 }
 
 #[cfg(test)]

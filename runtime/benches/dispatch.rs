@@ -8,9 +8,8 @@
 use std::hint::black_box;
 use std::sync::Arc;
 
-use authroute::__private::{HandlerFuture, RequestContext, RouteDef, finish_http};
 use authroute::directory::{MemoryDirectory, NewUser, PasswordHasher};
-use authroute::{App, Claims, Json, route, validator};
+use authroute::{App, Claims, Json, RouteSet, route, routes, validator};
 use bytes::Bytes;
 use criterion::{BenchmarkId, Criterion, criterion_group};
 use http::{Method, Request};
@@ -45,31 +44,27 @@ async fn none_whoami() -> Json<Value> {
     Json(json!({ "sub": "bench-user" }))
 }
 
-fn synthetic(ctx: RequestContext) -> HandlerFuture {
-    Box::pin(async move { finish_http(ctx, Json(json!({ "ok": true }))) })
+/// The handlers of the synthetic routes, mounted many times under distinct prefixes.
+#[route("/items/{id}", methods = ["GET", "POST"], auth = "none")]
+async fn synthetic_items() -> Json<Value> {
+    Json(json!({ "ok": true }))
+}
+
+#[route("/about", methods = ["GET", "POST"], auth = "none")]
+async fn synthetic_about() -> Json<Value> {
+    Json(json!({ "ok": true }))
 }
 
 /// `count` routes in a realistic mix: half static, half with a parameter, spread over prefixes.
-fn synthetic_routes(count: usize) -> Vec<&'static RouteDef> {
-    (0..count)
-        .map(|i| {
-            let path = if i % 2 == 0 {
-                format!("/api/v{}/resource{i}/items/{{id}}", i % 7)
-            } else {
-                format!("/api/v{}/resource{i}/about", i % 7)
-            };
-            let def = RouteDef {
-                path: Box::leak(path.into_boxed_str()),
-                methods: &["GET", "POST"],
-                auth: "none",
-                json: false,
-                cors: None,
-                handler: synthetic,
-                name: "synthetic",
-            };
-            &*Box::leak(Box::new(def))
-        })
-        .collect()
+fn synthetic_routes(count: usize) -> RouteSet {
+    (0..count).fold(RouteSet::new(), |set, i| {
+        let handler = if i % 2 == 0 {
+            routes![synthetic_items]
+        } else {
+            routes![synthetic_about]
+        };
+        set.merge(handler.nest(&format!("/api/v{}/resource{i}", i % 7)))
+    })
 }
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -85,7 +80,8 @@ fn app(rt: &tokio::runtime::Runtime, extra_routes: usize) -> App {
         directory.add_user(NewUser::new("bench")).unwrap();
         App::builder()
             .directory(Arc::new(directory))
-            .__extra_routes(synthetic_routes(extra_routes))
+            .routes(routes![jwt_whoami, jwt_constant, none_whoami])
+            .routes(synthetic_routes(extra_routes))
             .build()
             .await
             .unwrap()
@@ -100,14 +96,15 @@ fn routing(c: &mut Criterion) {
         // An even index: the routes with a parameter (see `synthetic_routes`).
         let middle = (count / 2) & !1;
         let hit = format!("/api/v{}/resource{middle}/items/42", middle % 7);
-        assert_eq!(app.__lookup(&Method::GET, &hit), Some("synthetic"));
+        let found = app.route_for(&Method::GET, &hit).map(|r| r.handler);
+        assert_eq!(found, Some("dispatch::synthetic_items"));
         group.bench_with_input(BenchmarkId::new("hit", count), &hit, |b, path| {
-            b.iter(|| black_box(app.__lookup(&Method::GET, black_box(path))))
+            b.iter(|| black_box(app.route_for(&Method::GET, black_box(path))))
         });
         let miss = format!("/api/v{}/resource{middle}/nothing", middle % 7);
-        assert_eq!(app.__lookup(&Method::GET, &miss), None);
+        assert_eq!(app.route_for(&Method::GET, &miss), None);
         group.bench_with_input(BenchmarkId::new("miss", count), &miss, |b, path| {
-            b.iter(|| black_box(app.__lookup(&Method::GET, black_box(path))))
+            b.iter(|| black_box(app.route_for(&Method::GET, black_box(path))))
         });
     }
     group.finish();

@@ -1,58 +1,38 @@
-//! Startup: collect what the macros registered, check the whole configuration once, build the
-//! dispatch table. Every problem is reported together; a configuration that starts is one that
-//! cannot fail per request for a configuration reason.
+//! The application: [`AppBuilder`] gathers routes, stores, settings and state, compiles them
+//! once ([`crate::compile`]) and yields an [`App`], the ready request pipeline, which serves
+//! HTTP itself ([`App::serve`]) or runs inside another server as a `tower::Service`.
 
+use std::convert::Infallible;
 use std::fmt;
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{Method, Request};
+use http_body::Body;
+use tokio::net::TcpListener;
 
 use crate::clock::{Clock, SystemClock};
+use crate::compile::table::RouteInfo;
+use crate::compile::{self, Inputs, StartupError};
+use crate::config::Config;
 use crate::directory::Directory;
-use crate::dispatch::{Router, RouterBuilder};
+use crate::extract::{FromRequest, Sealed};
 use crate::identity::Uid;
-use crate::jwt::config::{self as jwt_config, UserStrategy, Validators};
-use crate::registry;
+use crate::pipeline::{Pipeline, RequestContext};
+use crate::response::{HttpError, Response};
+use crate::route_set::RouteSet;
+use crate::server::{self, ServerHandle, ServerSettings};
+use crate::services::Services;
 use crate::session::SessionStore;
+use crate::state::StateMap;
 
-/// Settings with their defaults; change them through [`AppBuilder`].
-#[derive(Debug, Clone)]
-pub struct Config {
-    /// Realm of `WWW-Authenticate` challenges that no validator names (default `authroute`).
-    pub realm: String,
-    /// The user anonymous `public` requests run as.
-    pub public_uid: Option<Uid>,
-    /// Largest accepted request body in bytes (default 1 MiB); larger is 413.
-    pub body_limit: usize,
-    /// Largest accepted request head in bytes (default 64 KiB).
-    pub header_limit: usize,
-    /// Session lifetime in seconds (default 7 days), renewed while in use.
-    pub session_ttl: i64,
-    /// `Secure` attribute of the session cookie (default on).
-    pub secure_session_cookie: bool,
-    /// Secret signing cookie-mode tokens (default: `AUTHROUTE_COOKIE_SECRET`).
-    pub cookie_secret: Option<Vec<u8>>,
-    /// JWKS fetching and caching.
-    pub jwks: crate::jwt::jwks::JwksSettings,
-    /// Values for `env("VAR")` references, taking precedence over the process environment.
-    pub vars: std::collections::HashMap<String, String>,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Self {
-            realm: "authroute".to_string(),
-            public_uid: None,
-            body_limit: 1024 * 1024,
-            header_limit: 64 * 1024,
-            session_ttl: 7 * 24 * 3600,
-            secure_session_cookie: true,
-            cookie_secret: None,
-            jwks: Default::default(),
-            vars: Default::default(),
-        }
-    }
-}
-
-/// A configured application: the dispatch table plus its stores. Cheap to clone.
+/// A configured application: the compiled route table plus its stores. Cheap to clone.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -62,23 +42,17 @@ impl Default for Config {
 /// ```
 #[derive(Clone)]
 pub struct App {
-    inner: Arc<AppInner>,
-}
-
-struct AppInner {
-    router: Router,
-    validators: Validators,
-    directory: Arc<dyn Directory>,
-    sessions: Arc<dyn SessionStore>,
-    clock: Arc<dyn Clock>,
-    config: Config,
+    pipeline: Arc<Pipeline>,
 }
 
 impl fmt::Debug for App {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let services = &self.pipeline.services;
         f.debug_struct("App")
-            .field("routes", &self.inner.router.len())
-            .field("config", &self.inner.config)
+            .field("routes", &self.pipeline.table.len())
+            .field("validators", &self.pipeline.validators)
+            .field("config", &services.config)
+            .field("state", &services.state)
             .finish_non_exhaustive()
     }
 }
@@ -91,62 +65,128 @@ impl App {
 
     /// The user directory.
     pub fn directory(&self) -> &dyn Directory {
-        &*self.inner.directory
+        &*self.pipeline.services.directory
     }
 
     /// The session store.
     pub fn sessions(&self) -> &dyn SessionStore {
-        &*self.inner.sessions
+        &*self.pipeline.services.sessions
     }
 
     /// The configuration.
     pub fn config(&self) -> &Config {
-        &self.inner.config
+        &self.pipeline.services.config
     }
 
     /// The current time, seconds since the Unix epoch, from the configured clock.
     pub fn now(&self) -> i64 {
-        self.inner.clock.now()
+        self.pipeline.services.now()
+    }
+
+    /// The application state of type `T`, if one was registered with [`AppBuilder::state`].
+    pub fn state<T: Send + Sync + 'static>(&self) -> Option<&T> {
+        self.pipeline.services.state.get::<T>()
     }
 
     /// Every route: method list, path, auth string and handler, sorted by path.
     pub fn routes(&self) -> Vec<RouteInfo> {
-        self.inner.router.route_infos()
+        self.pipeline.table.infos()
     }
 
-    pub(crate) fn router(&self) -> &Router {
-        &self.inner.router
-    }
-
-    pub(crate) fn validators(&self) -> &Validators {
-        &self.inner.validators
+    /// The route that serves `method` on `path` (a request path, such as `/orders/7`), if any:
+    /// the dispatch table's lookup alone, without running anything.
+    pub fn route_for(&self, method: &Method, path: &str) -> Option<&RouteInfo> {
+        self.pipeline
+            .table
+            .route(method, path)
+            .map(|route| &route.info)
     }
 
     /// The ready validator with this name.
     pub fn validator(&self, name: &str) -> Option<&crate::jwt::config::Validator> {
-        self.inner.validators.by_name.get(name).map(|v| &**v)
+        self.pipeline.validators.by_name.get(name).map(|v| &**v)
     }
 
-    /// Startup checks guarantee a public uid wherever `public` is used.
-    pub(crate) fn public_uid_or_default(&self) -> Uid {
-        self.inner.config.public_uid.unwrap_or(Uid(0))
+    /// Serves one request in process: the whole pipeline (route, preflight, authenticate,
+    /// read the body, run the handler). Never fails: every error is a response.
+    pub async fn handle<B>(&self, request: Request<B>) -> Response
+    where
+        B: Body<Data = Bytes> + Send,
+        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        self.pipeline.handle(request).await
+    }
+
+    /// Binds `addr` and serves until Ctrl-C or SIGTERM, then drains open connections.
+    pub async fn serve(self, addr: SocketAddr) -> io::Result<()> {
+        let listener = TcpListener::bind(addr).await?;
+        self.serve_listener(listener, server::shutdown_signal())
+            .await
+    }
+
+    /// Serves on an already bound listener until `shutdown` completes.
+    pub async fn serve_listener(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send,
+    ) -> io::Result<()> {
+        let settings = self.server_settings();
+        server::serve(listener, self, settings, shutdown).await
+    }
+
+    /// Starts serving on `addr` in the background (port 0 picks a free port) and returns a
+    /// handle with the bound address; for tests and embedding.
+    ///
+    /// ```no_run
+    /// # async fn run(app: authroute::App) -> std::io::Result<()> {
+    /// let server = app.spawn("127.0.0.1:0".parse().unwrap()).await?;
+    /// println!("listening on {}", server.addr());
+    /// server.shutdown().await;
+    /// # Ok(()) }
+    /// ```
+    pub async fn spawn(self, addr: SocketAddr) -> io::Result<ServerHandle> {
+        let listener = TcpListener::bind(addr).await?;
+        let settings = self.server_settings();
+        server::spawn(listener, self, settings)
+    }
+
+    fn server_settings(&self) -> ServerSettings {
+        let config = self.config();
+        ServerSettings {
+            header_limit: config.header_limit,
+            head_timeout: config.head_timeout,
+        }
     }
 }
 
-/// One row of the route table.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct RouteInfo {
-    /// Accepted methods; empty means all.
-    pub methods: Vec<&'static str>,
-    /// The path pattern.
-    pub path: &'static str,
-    /// The auth string.
-    pub auth: &'static str,
-    /// `http` or `json`.
-    #[serde(rename = "type")]
-    pub route_type: &'static str,
-    /// The handler's `module::function`.
-    pub handler: &'static str,
+impl<B> tower_service::Service<Request<B>> for App
+where
+    B: Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        let pipeline = self.pipeline.clone();
+        Box::pin(async move { Ok(pipeline.handle(request).await) })
+    }
+}
+
+impl Sealed for App {}
+
+/// The application itself, as a handler argument: stores, configuration, routes.
+impl<K> FromRequest<K> for App {
+    fn from_request(ctx: &mut RequestContext) -> Result<Self, HttpError> {
+        Ok(App {
+            pipeline: ctx.pipeline.clone(),
+        })
+    }
 }
 
 /// Configures and builds an [`App`].
@@ -156,13 +196,16 @@ pub struct AppBuilder {
     sessions: Option<Arc<dyn SessionStore>>,
     clock: Option<Arc<dyn Clock>>,
     config: Config,
-    extra_routes: Vec<&'static crate::registry::RouteDef>,
+    routes: Option<RouteSet>,
+    state: StateMap,
 }
 
 impl fmt::Debug for AppBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AppBuilder")
             .field("config", &self.config)
+            .field("routes", &self.routes.as_ref().map(RouteSet::len))
+            .field("state", &self.state)
             .finish_non_exhaustive()
     }
 }
@@ -186,6 +229,47 @@ impl AppBuilder {
         self
     }
 
+    /// Serves the routes of `set` (added to those of earlier calls). Without any call to
+    /// `routes` or [`mount`](Self::mount), the application serves every `#[route]` in the
+    /// binary ([`RouteSet::all`]).
+    pub fn routes(mut self, set: RouteSet) -> Self {
+        let routes = self.routes.take().unwrap_or_default();
+        self.routes = Some(routes.merge(set));
+        self
+    }
+
+    /// Serves the routes of `set` under `prefix`: `mount("/api", routes![me])` serves the route
+    /// declared as `/me` at `/api/me` only. See [`routes`](Self::routes).
+    pub fn mount(self, prefix: &str, set: RouteSet) -> Self {
+        self.routes(set.nest(prefix))
+    }
+
+    /// Registers application state: a database pool, a client, settings. Handlers take it as
+    /// [`crate::State<T>`], custom auth methods through [`crate::AuthRequest::state`]. One value
+    /// per type; registering a type again replaces the earlier value. A route that takes a
+    /// `State<T>` whose `T` was never registered is a startup error.
+    ///
+    /// ```
+    /// use authroute::{State, route};
+    ///
+    /// #[derive(Clone)]
+    /// struct Greeting(&'static str);
+    ///
+    /// #[route("/hello", methods = ["GET"], auth = "none")]
+    /// async fn hello(State(greeting): State<Greeting>) -> &'static str {
+    ///     greeting.0
+    /// }
+    ///
+    /// # async fn run() -> Result<(), authroute::StartupError> {
+    /// let app = authroute::App::builder().state(Greeting("hi")).build().await?;
+    /// # Ok(()) }
+    /// # fn main() {}
+    /// ```
+    pub fn state<T: Clone + Send + Sync + 'static>(mut self, value: T) -> Self {
+        self.state.insert(value);
+        self
+    }
+
     /// The user anonymous `public` requests run as; it must exist in the directory.
     pub fn public_uid(mut self, uid: Uid) -> Self {
         self.config.public_uid = Some(uid);
@@ -204,9 +288,35 @@ impl AppBuilder {
         self
     }
 
-    /// Session lifetime in seconds.
-    pub fn session_ttl(mut self, seconds: i64) -> Self {
-        self.config.session_ttl = seconds;
+    /// How long a client may take to send a request head (default 15 s); the connection is
+    /// closed past it.
+    pub fn head_timeout(mut self, timeout: Duration) -> Self {
+        self.config.head_timeout = timeout;
+        self
+    }
+
+    /// How long a client may take to send a request body once authenticated (default 30 s);
+    /// past it the answer is 408.
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.config.body_timeout = timeout;
+        self
+    }
+
+    /// How long a handler may run (default 30 s); past it the answer is 503.
+    pub fn handler_timeout(mut self, timeout: Duration) -> Self {
+        self.config.handler_timeout = timeout;
+        self
+    }
+
+    /// Session lifetime (default 7 days), renewed while the session is in use.
+    pub fn session_ttl(mut self, ttl: Duration) -> Self {
+        self.config.session_ttl = ttl;
+        self
+    }
+
+    /// How often expired sessions are deleted from the store (default 10 minutes).
+    pub fn session_sweep_interval(mut self, every: Duration) -> Self {
+        self.config.session_sweep_interval = every;
         self
     }
 
@@ -237,22 +347,9 @@ impl AppBuilder {
         self
     }
 
-    /// Adds routes built at run time to those registered by `#[route]`. Not part of the API:
-    /// the scale benchmarks use it to serve thousands of routes without compiling thousands
-    /// of handlers. The routes go through the same startup checks.
-    #[doc(hidden)]
-    pub fn __extra_routes(
-        mut self,
-        routes: impl IntoIterator<Item = &'static crate::registry::RouteDef>,
-    ) -> Self {
-        self.extra_routes.extend(routes);
-        self
-    }
-
-    /// Collects the registered routes and auth methods, checks everything, and builds the
-    /// application. Every problem found is reported in one [`StartupError`].
+    /// Checks everything and builds the application. Every problem found is reported in one
+    /// [`StartupError`].
     pub async fn build(mut self) -> Result<App, StartupError> {
-        let mut problems = Vec::new();
         if self.config.cookie_secret.is_none() {
             self.config.cookie_secret = std::env::var("AUTHROUTE_COOKIE_SECRET")
                 .ok()
@@ -261,120 +358,39 @@ impl AppBuilder {
         let directory = self.directory.unwrap_or_else(crate::defaults::directory);
         let sessions = self.sessions.unwrap_or_else(crate::defaults::sessions);
         let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
+        let routes = self.routes.unwrap_or_else(RouteSet::all).into_routes();
 
-        let auth_methods: Vec<_> = registry::auth_methods().collect();
-        for (i, method) in auth_methods.iter().enumerate() {
-            if let Some(first) = auth_methods[..i].iter().find(|m| m.name == method.name) {
-                problems.push(format!(
-                    "auth method `{}` is declared twice: `{}` and `{}`; rename one of them",
-                    method.name, first.defined_at, method.defined_at
-                ));
-            }
-        }
+        let compiled = compile::compile(Inputs {
+            routes,
+            config: &self.config,
+            clock: &clock,
+            directory: &*directory,
+            state: &self.state,
+        })
+        .await?;
 
-        let (validators, mut validator_problems, _) = jwt_config::resolve_all(
-            self.config.cookie_secret.as_deref(),
-            &clock,
-            &self.config.jwks,
-            &self.config.vars,
-        );
-        problems.append(&mut validator_problems);
-        let mut static_uids: Vec<(&str, i64)> = validators
-            .by_name
-            .values()
-            .filter_map(|v| match v.def().user {
-                UserStrategy::Static(uid) => Some((v.name, uid)),
-                UserStrategy::Custom(_) => None,
-            })
-            .collect();
-        static_uids.sort_unstable();
-        for (name, uid) in static_uids {
-            let role = format!("the static user of validator `{name}`");
-            check_uid_exists(&*directory, Uid(uid), &role, &mut problems).await;
-        }
-
-        let mut router = RouterBuilder::new(&auth_methods, &validators);
-        for route in registry::routes().chain(self.extra_routes.iter().copied()) {
-            router.add(route);
-        }
-        let (router, mut route_problems) = router.finish();
-        problems.append(&mut route_problems);
-
-        if router.uses_public() {
-            match self.config.public_uid {
-                None => problems.push(
-                    "routes use auth `public` (or `public_or_jwt*`) but no public user is configured; call `AppBuilder::public_uid`".to_string(),
-                ),
-                Some(uid) => check_uid_exists(&*directory, uid, "the public user", &mut problems).await,
-            }
-        }
-
-        if !problems.is_empty() {
-            return Err(StartupError { problems });
-        }
         // JWKS: first fetch and periodic refresh in the background, so that the server starts
         // even when a key server is down, and recovers when it comes back.
-        for validator in validators.by_name.values() {
+        for validator in compiled.validators.by_name.values() {
             if let crate::jwt::config::VerificationKey::Jwks(cache) = &validator.key {
                 let first = cache.clone();
                 tokio::spawn(async move { first.refresh_now().await });
                 crate::jwt::jwks::spawn_refresher(cache);
             }
         }
+        let services = Services {
+            directory,
+            sessions,
+            clock,
+            config: self.config,
+            state: self.state,
+        };
         Ok(App {
-            inner: Arc::new(AppInner {
-                router,
-                validators,
-                directory,
-                sessions,
-                clock,
-                config: self.config,
+            pipeline: Arc::new(Pipeline {
+                table: compiled.table,
+                validators: compiled.validators,
+                services: Arc::new(services),
             }),
         })
     }
 }
-
-/// Records a problem unless `uid` names an active user of the directory.
-pub(crate) async fn check_uid_exists(
-    directory: &dyn Directory,
-    uid: Uid,
-    role: &str,
-    problems: &mut Vec<String>,
-) {
-    match directory.user(uid).await {
-        Ok(Some(user)) if user.active => {}
-        Ok(Some(_)) => problems.push(format!(
-            "{role} (uid {uid}) is inactive in the directory; activate it or configure another uid"
-        )),
-        Ok(None) => problems.push(format!(
-            "{role} (uid {uid}) does not exist in the directory; create it or configure another uid"
-        )),
-        Err(err) => problems.push(format!(
-            "could not check {role} (uid {uid}) in the directory: {err}"
-        )),
-    }
-}
-
-/// The configuration is not valid; the server does not start. Lists every problem found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StartupError {
-    /// One line per problem, each naming the culprit and the fix.
-    pub problems: Vec<String>,
-}
-
-impl fmt::Display for StartupError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "the application configuration has {} problem{}:",
-            self.problems.len(),
-            if self.problems.len() == 1 { "" } else { "s" }
-        )?;
-        for problem in &self.problems {
-            write!(f, "\n  - {problem}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for StartupError {}

@@ -7,38 +7,91 @@
 //! | [`Caller`] (the uid the request runs as) | | yes | yes | yes | yes | yes |
 //! | [`Session`] | | | yes | | | |
 //! | `Option<Session>` | | yes | | yes | | |
-//! | [`Path<T>`], [`PathParams`], [`Query<T>`], [`Json<T>`], [`Params<T>`] | yes | yes | yes | yes | yes | yes |
-//! | [`http::HeaderMap`], [`http::Method`], [`http::Uri`], [`RawRequest`] | yes | yes | yes | yes | yes | yes |
-//! | [`App`], [`SessionControl`] | yes | yes | yes | yes | yes | yes |
+//! | [`Option<Partner>`](crate::Partner), `Option<PartnerId>` | | | | | yes | yes |
+//! | [`Claims<T>`] | | | | | yes | |
+//! | `Option<Claims<T>>` | | | | | | yes |
+//! | [`ValidatorName`] | | | | | yes | |
+//! | `Option<ValidatorName>` | | | | | | yes |
+//! | [`Path<T>`], [`PathParams`], [`Query<T>`] | yes | yes | yes | yes | yes | yes |
+//! | [`Json<T>`], [`Form<T>`], [`Bytes`], [`Params<T>`] (`type = "json"` routes) | yes | yes | yes | yes | yes | yes |
+//! | [`http::HeaderMap`], [`http::Method`], [`http::Uri`], [`Cookies`], [`ClientAddr`], [`RawRequest`] | yes | yes | yes | yes | yes | yes |
+//! | [`State<T>`], [`App`](crate::App), [`SessionControl`] | yes | yes | yes | yes | yes | yes |
 //!
 //! An argument outside its column is a compile error naming the argument and the auth method.
+//! The body-reading arguments ([`Json<T>`], [`Form<T>`], [`Bytes`], [`RawRequest`]) see a body
+//! that was read only after the request was authenticated.
 
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use http::HeaderValue;
 use serde::de::DeserializeOwned;
 
-use crate::app::App;
-use crate::context::RequestContext;
 use crate::identity::Uid;
 use crate::kind;
+use crate::pipeline::RequestContext;
+use crate::registry::Needs;
 use crate::response::{HttpError, Json};
+use crate::services::Services;
 use crate::session::{SESSION_COOKIE, Session, SessionError};
 
 /// A value a handler can take as an argument on a route whose auth kind is `K`.
 ///
 /// `K` is one of the marker types of [`crate::kind`]; `#[route]` fills it in from the auth
 /// string, so an argument that cannot exist under the route's auth method does not compile.
+/// The trait is sealed: the arguments are the ones listed in the module docs.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not available as a handler argument on a route with auth `{K}`",
     label = "not available under auth `{K}`",
     note = "the arguments each auth method provides are listed in the docs of `authroute::FromRequest`"
 )]
-pub trait FromRequest<K>: Sized {
+pub trait FromRequest<K>: Sized + Sealed {
     /// Extracts the value; the error is sent as a 400-class response.
+    #[doc(hidden)]
     fn from_request(ctx: &mut RequestContext) -> Result<Self, HttpError>;
+
+    /// Records what the argument needs from the application, checked at startup.
+    #[doc(hidden)]
+    fn needs(_needs: &mut Needs) {}
 }
+
+/// Seals [`FromRequest`]: only this crate's argument types implement it.
+pub trait Sealed {}
+
+macro_rules! sealed {
+    ($($ty:ty),+ $(,)?) => { $(impl Sealed for $ty {})+ };
+}
+
+sealed!(
+    Uid,
+    Option<Uid>,
+    Caller,
+    Session,
+    Option<Session>,
+    PathParams,
+    http::HeaderMap,
+    http::Method,
+    http::Uri,
+    RawRequest,
+    SessionControl,
+    Option<crate::directory::Partner>,
+    Option<crate::identity::PartnerId>,
+    ValidatorName,
+    Option<ValidatorName>,
+    Bytes,
+    Cookies,
+    ClientAddr,
+    Option<ClientAddr>,
+);
+impl<T> Sealed for Path<T> {}
+impl<T> Sealed for Query<T> {}
+impl<T> Sealed for Json<T> {}
+impl<T> Sealed for Form<T> {}
+impl<T> Sealed for Params<T> {}
+impl<T> Sealed for State<T> {}
+impl<T> Sealed for Claims<T> {}
+impl<T> Sealed for Option<Claims<T>> {}
 
 macro_rules! for_kinds {
     ($ty:ty => [$($kind:ident),+], |$ctx:ident| $body:expr) => {
@@ -49,6 +102,13 @@ macro_rules! for_kinds {
                 }
             }
         )+
+    };
+}
+
+/// Every auth kind.
+macro_rules! for_all_kinds {
+    ($ty:ty, |$ctx:ident| $body:expr) => {
+        for_kinds!($ty => [none, public, user, custom, jwt, public_or_jwt], |$ctx| $body);
     };
 }
 
@@ -177,10 +237,129 @@ impl<K, T: DeserializeOwned> FromRequest<K> for Params<T> {
     }
 }
 
-for_kinds!(http::HeaderMap => [none, public, user, custom, jwt, public_or_jwt], |ctx| Ok(ctx.head.headers.clone()));
-for_kinds!(http::Method => [none, public, user, custom, jwt, public_or_jwt], |ctx| Ok(ctx.head.method.clone()));
-for_kinds!(http::Uri => [none, public, user, custom, jwt, public_or_jwt], |ctx| Ok(ctx.head.uri.clone()));
-for_kinds!(App => [none, public, user, custom, jwt, public_or_jwt], |ctx| Ok(ctx.app.clone()));
+for_all_kinds!(http::HeaderMap, |ctx| Ok(ctx.head.headers.clone()));
+for_all_kinds!(http::Method, |ctx| Ok(ctx.head.method.clone()));
+for_all_kinds!(http::Uri, |ctx| Ok(ctx.head.uri.clone()));
+for_all_kinds!(Bytes, |ctx| Ok(ctx.body.clone()));
+
+/// A value registered with [`crate::AppBuilder::state`], cloned for the handler. A route that
+/// takes a `State<T>` whose `T` was never registered does not start.
+///
+/// ```
+/// use authroute::{State, route};
+///
+/// #[derive(Clone)]
+/// struct Db(std::sync::Arc<Vec<&'static str>>);
+///
+/// #[route("/names", methods = ["GET"], auth = "none")]
+/// async fn names(State(db): State<Db>) -> String {
+///     db.0.join(", ")
+/// }
+/// # fn main() {}
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct State<T>(pub T);
+
+impl<K, T: Clone + Send + Sync + 'static> FromRequest<K> for State<T> {
+    fn from_request(ctx: &mut RequestContext) -> Result<Self, HttpError> {
+        ctx.services()
+            .state
+            .get::<T>()
+            .cloned()
+            .map(State)
+            .ok_or_else(|| internal("State"))
+    }
+
+    fn needs(needs: &mut Needs) {
+        needs.state::<T>();
+    }
+}
+
+/// The address of the client's end of the connection, as the built-in server saw it (behind a
+/// proxy: the proxy's). Requests served in process with [`crate::App::handle`] have none: take
+/// `Option<ClientAddr>` where that can happen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ClientAddr(pub SocketAddr);
+
+for_all_kinds!(Option<ClientAddr>, |ctx| Ok(ctx
+    .head
+    .extensions
+    .get::<ClientAddr>()
+    .copied()));
+for_all_kinds!(ClientAddr, |ctx| ctx
+    .head
+    .extensions
+    .get::<ClientAddr>()
+    .copied()
+    .ok_or_else(|| internal(
+        "ClientAddr (the request did not come through the built-in server; take Option<ClientAddr>)"
+    )));
+
+/// The request's cookies, by name (the first of a repeated name wins).
+///
+/// ```
+/// use authroute::{Cookies, route};
+///
+/// #[route("/theme", methods = ["GET"], auth = "none")]
+/// async fn theme(cookies: Cookies) -> String {
+///     cookies.get("theme").unwrap_or("light").to_string()
+/// }
+/// # fn main() {}
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cookies(Vec<(String, String)>);
+
+impl Cookies {
+    /// The value of cookie `name`, if the request has one.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// Every cookie, in request order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+}
+
+for_all_kinds!(Cookies, |ctx| {
+    let pairs = ctx
+        .head
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .map(|c| (c.name().to_string(), c.value().to_string()))
+        .collect();
+    Ok(Cookies(pairs))
+});
+
+/// An `application/x-www-form-urlencoded` body deserialised into `T`.
+///
+/// ```
+/// use authroute::{Form, route};
+///
+/// #[derive(serde::Deserialize)]
+/// struct Comment { text: String }
+///
+/// #[route("/comments", methods = ["POST"], auth = "none")]
+/// async fn comment(Form(c): Form<Comment>) -> String { c.text }
+/// # fn main() {}
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Form<T>(pub T);
+
+impl<K, T: DeserializeOwned> FromRequest<K> for Form<T> {
+    fn from_request(ctx: &mut RequestContext) -> Result<Self, HttpError> {
+        serde_urlencoded::from_bytes(&ctx.body)
+            .map(Form)
+            .map_err(|err| HttpError::bad_request(format!("invalid form body: {err}")))
+    }
+}
 
 /// The whole request: head and body.
 #[derive(Debug, Clone)]
@@ -191,7 +370,7 @@ pub struct RawRequest {
     pub body: Bytes,
 }
 
-for_kinds!(RawRequest => [none, public, user, custom, jwt, public_or_jwt], |ctx| Ok(RawRequest {
+for_all_kinds!(RawRequest, |ctx| Ok(RawRequest {
     head: ctx.head.clone(),
     body: ctx.body.clone(),
 }));
@@ -217,15 +396,22 @@ for_kinds!(RawRequest => [none, public, user, custom, jwt, public_or_jwt], |ctx|
 /// ```
 #[derive(Debug, Clone)]
 pub struct SessionControl {
-    app: App,
+    services: Arc<Services>,
     current: Option<String>,
     cookies: Arc<Mutex<Vec<HeaderValue>>>,
 }
 
-for_kinds!(SessionControl => [none, public, user, custom, jwt, public_or_jwt], |ctx| {
-    let cookies = ctx.handler_cookies.get_or_insert_with(Default::default).clone();
+for_all_kinds!(SessionControl, |ctx| {
+    let cookies = ctx
+        .handler_cookies
+        .get_or_insert_with(Default::default)
+        .clone();
     let current = crate::auth::session::session_cookie(&ctx.head.headers).map(str::to_string);
-    Ok(SessionControl { app: ctx.app.clone(), current, cookies })
+    Ok(SessionControl {
+        services: ctx.services().clone(),
+        current,
+        cookies,
+    })
 });
 
 impl SessionControl {
@@ -233,8 +419,8 @@ impl SessionControl {
     /// 401 and create no session.
     pub async fn authenticate(&self, login: &str, password: &str) -> Result<Uid, HttpError> {
         let uid = self
-            .app
-            .directory()
+            .services
+            .directory
             .authenticate(login, password)
             .await
             .map_err(|err| store_error(&err))?;
@@ -253,11 +439,12 @@ impl SessionControl {
     /// Starts a session for `uid` (ending the request's previous session, if any, so that a
     /// session id can never be fixed by an attacker before login).
     pub async fn login(&self, uid: Uid) -> Result<Session, SessionError> {
+        let sessions = &self.services.sessions;
         if let Some(old) = &self.current {
-            self.app.sessions().destroy(old).await?;
+            sessions.destroy(old).await?;
         }
-        let ttl = self.app.config().session_ttl;
-        let session = self.app.sessions().create(uid, self.app.now(), ttl).await?;
+        let ttl = self.services.config.session_ttl_secs();
+        let session = sessions.create(uid, self.services.now(), ttl).await?;
         self.push_cookie(&session.id, ttl);
         Ok(session)
     }
@@ -265,7 +452,7 @@ impl SessionControl {
     /// Ends the request's session; `false` when there was none.
     pub async fn logout(&self) -> Result<bool, SessionError> {
         let destroyed = match &self.current {
-            Some(id) => self.app.sessions().destroy(id).await?,
+            Some(id) => self.services.sessions.destroy(id).await?,
             None => false,
         };
         self.push_cookie("", 0);
@@ -276,7 +463,7 @@ impl SessionControl {
         let cookie = cookie::Cookie::build((SESSION_COOKIE, value))
             .http_only(true)
             .same_site(cookie::SameSite::Lax)
-            .secure(self.app.config().secure_session_cookie)
+            .secure(self.services.config.secure_session_cookie)
             .path("/")
             .max_age(cookie::time::Duration::seconds(max_age))
             .build();

@@ -99,40 +99,57 @@
 //! are compile errors or startup errors, never per-request 500s.
 #![deny(missing_docs)]
 
+// Layers, bottom to top; each module uses only those above it in this list (and the leaf
+// helpers: clock, identity, kind, error, response, rpc, jwt, directory, session).
 mod app;
-pub mod auth;
+pub mod auth; // where the caller is identified; `jwt` checks bearer tokens
+mod compile; // startup: descriptors + config + stores -> route table, or every problem
+mod config;
+mod extract; // handler arguments, typed by auth kind
+mod pipeline; // per request: route, preflight, authenticate, body, handler, finish
+mod registry; // what the macros declare: descriptors linked by reference
+mod route_set; // which declared routes an application serves
+mod server; // serves any tower Service
+mod services;
+mod state; // App and AppBuilder: the public face of the above
+
 pub mod clock;
-mod context;
 mod defaults;
 pub mod directory;
-mod dispatch;
 mod error;
-mod extract;
 mod identity;
 pub mod jwt;
 pub mod kind;
-mod registry;
 mod response;
 pub mod rpc;
-mod server;
 pub mod session;
 mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use app::{App, AppBuilder, Config, RouteInfo, StartupError};
+pub use app::{App, AppBuilder};
 pub use auth::custom::AuthRequest;
+pub use compile::table::RouteInfo;
+pub use compile::{Problem, StartupError, UserProblem};
+pub use config::Config;
 pub use directory::{Directory, Partner, User};
 pub use error::{AuthError, BearerError};
 pub use extract::{
-    Caller, Claims, FromRequest, Params, Path, PathParams, Query, RawRequest, SessionControl,
-    ValidatorName,
+    Caller, Claims, ClientAddr, Cookies, Form, FromRequest, Params, Path, PathParams, Query,
+    RawRequest, SessionControl, State, ValidatorName,
 };
 pub use identity::{PartnerId, Uid};
 pub use response::{HttpError, IntoResponse, Json, Response};
+pub use route_set::RouteSet;
 pub use rpc::{IntoRpcResult, RpcError};
 pub use server::ServerHandle;
 pub use session::{Session, SessionStore};
+
+/// Request and response bodies as bytes.
+pub use bytes::Bytes;
+/// The `http` crate, whose types (`HeaderMap`, `Method`, `Uri`, `StatusCode`, `Request`) appear
+/// in handler arguments and responses.
+pub use http;
 
 /// Declares an HTTP route on an `async fn` handler.
 ///
@@ -210,14 +227,36 @@ pub use authroute_macros::auth_method;
 /// startup. Mistakes are compile errors under the offending token.
 pub use authroute_macros::validator;
 
+/// An explicit set of routes, named by their handler functions (paths work too):
+/// `routes![whoami, admin::stats]`. A name that is not a `#[route]` handler does not compile.
+/// See [`RouteSet`].
+///
+/// ```
+/// use authroute::{route, routes};
+///
+/// #[route("/whoami", methods = ["GET"], auth = "none")]
+/// async fn whoami() -> &'static str { "nobody" }
+///
+/// # async fn run() -> Result<(), authroute::StartupError> {
+/// let app = authroute::App::builder().mount("/api", routes![whoami]).build().await?;
+/// assert_eq!(app.routes()[0].path, "/api/whoami");
+/// # Ok(()) }
+/// # fn main() { tokio::runtime::Runtime::new().unwrap().block_on(run()).unwrap(); }
+/// ```
+pub use authroute_macros::routes;
+
 /// For generated code only; not a stable API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::context::{RequestContext, finish_http, finish_json};
     pub use crate::extract::FromRequest;
     pub use crate::jwt::config::{
         CookieDef, KeySource, ListSource, PartnerStrategy, UserStrategy, ValidatorDef, ValueSource,
     };
-    pub use crate::registry::{AuthMethodDef, HandlerFuture, RouteDef};
+    pub use crate::pipeline::{RequestContext, finish_http, finish_json};
+    pub use crate::registry::{
+        AuthDef, AuthMethodDef, AuthMethodLink, DeclareNeeds, DeclareNothing, HandlerFuture, Needs,
+        NeedsOf, PLACEHOLDER_AUTH_METHOD, PLACEHOLDER_VALIDATOR, RegisteredAuthMethod,
+        RegisteredRoute, RegisteredValidator, RouteDef, RouteLink, ValidatorLink,
+    };
     pub use inventory;
 }

@@ -1,13 +1,25 @@
-//! What `#[route]` and `#[auth_method]` register through `inventory`: plain, const-constructible
-//! descriptors that the startup code in [`crate::app`] collects and checks.
+//! What the macros declare: plain, const-constructible descriptors, linked to each other by
+//! reference, never by a name to re-parse.
+//!
+//! `#[route]`, `#[auth_method]` and `validator!` each emit a `static` descriptor, register it
+//! through `inventory` (the "every route in the binary" default), and link it to a hidden marker
+//! type (see the macros' `names` module) so that uses find the exact descriptor through rustc's
+//! name resolution. This is the bottom layer: startup ([`crate::compile`]) reads it, nothing
+//! here knows about requests being served.
 
+use std::any::TypeId;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 
 use crate::auth::custom::AuthRequest;
-use crate::context::RequestContext;
 use crate::error::AuthError;
+use crate::extract::FromRequest;
 use crate::identity::Uid;
+use crate::jwt::config::{
+    KeySource, ListSource, PartnerStrategy, UserStrategy, ValidatorDef, ValueSource,
+};
+use crate::pipeline::RequestContext;
 use crate::response::Response;
 
 /// The future a registered handler returns.
@@ -19,26 +31,51 @@ pub type HandlerFn = fn(RequestContext) -> HandlerFuture;
 /// The signature of a custom auth method.
 pub type AuthMethodFn = fn(&AuthRequest<'_>) -> Result<Uid, AuthError>;
 
-/// One `#[route]`, as registered.
+/// How a route authenticates, as the macro understood its auth string.
+#[derive(Debug, Clone, Copy)]
+pub enum AuthDef {
+    /// `none`.
+    None,
+    /// `public`.
+    Public,
+    /// `user`.
+    User,
+    /// `jwt`: the application's only validator.
+    SoleJwt,
+    /// `public_or_jwt`: the application's only validator, or anonymous.
+    SolePublicOrJwt,
+    /// `jwt_<validator>`.
+    Jwt(&'static ValidatorDef),
+    /// `public_or_jwt_<validator>`.
+    PublicOrJwt(&'static ValidatorDef),
+    /// A custom method.
+    Custom(&'static AuthMethodDef),
+}
+
+/// One `#[route]`, as declared.
 #[derive(Debug)]
 pub struct RouteDef {
     /// Path pattern with `{name}` parameters.
     pub path: &'static str,
     /// Upper-case method names; empty means every method.
     pub methods: &'static [&'static str],
-    /// The auth string, already checked at compile time.
-    pub auth: &'static str,
+    /// How the route authenticates.
+    pub auth: AuthDef,
+    /// The auth string as written (`user` when omitted), for route listings only.
+    pub auth_name: &'static str,
     /// `type = "json"`: JSON-RPC 2.0 envelope in and out.
     pub json: bool,
     /// `cors = "<origin>"`.
     pub cors: Option<&'static str>,
     /// The generated handler.
     pub handler: HandlerFn,
+    /// What the handler's arguments need from the application (registered state types).
+    pub needs: fn(&mut Needs),
     /// `module::path::function`, for error messages and logs.
     pub name: &'static str,
 }
 
-/// One `#[auth_method]`, as registered.
+/// One `#[auth_method]`, as declared.
 #[derive(Debug)]
 pub struct AuthMethodDef {
     /// The auth string that selects it.
@@ -49,15 +86,142 @@ pub struct AuthMethodDef {
     pub defined_at: &'static str,
 }
 
-inventory::collect!(RouteDef);
-inventory::collect!(AuthMethodDef);
+/// Links a validator's marker type to its descriptor.
+pub trait ValidatorLink {
+    /// The validator's static descriptor.
+    const DEF: &'static ValidatorDef;
+}
+
+/// Links an auth method's marker type to its descriptor.
+pub trait AuthMethodLink {
+    /// The method's static descriptor.
+    const DEF: &'static AuthMethodDef;
+}
+
+/// Links a route's marker type to its descriptor (for `routes![...]`).
+pub trait RouteLink {
+    /// The route's static descriptor.
+    const DEF: &'static RouteDef;
+}
+
+/// A route in the binary-wide registry.
+#[derive(Debug)]
+pub struct RegisteredRoute(pub &'static RouteDef);
+/// A validator in the binary-wide registry.
+#[derive(Debug)]
+pub struct RegisteredValidator(pub &'static ValidatorDef);
+/// An auth method in the binary-wide registry.
+#[derive(Debug)]
+pub struct RegisteredAuthMethod(pub &'static AuthMethodDef);
+
+inventory::collect!(RegisteredRoute);
+inventory::collect!(RegisteredValidator);
+inventory::collect!(RegisteredAuthMethod);
 
 /// Every registered route, in no particular order.
 pub(crate) fn routes() -> impl Iterator<Item = &'static RouteDef> {
-    inventory::iter::<RouteDef>.into_iter()
+    inventory::iter::<RegisteredRoute>
+        .into_iter()
+        .map(|registered| registered.0)
+}
+
+/// Every registered validator.
+pub(crate) fn validators() -> impl Iterator<Item = &'static ValidatorDef> {
+    inventory::iter::<RegisteredValidator>
+        .into_iter()
+        .map(|registered| registered.0)
 }
 
 /// Every registered custom auth method.
 pub(crate) fn auth_methods() -> impl Iterator<Item = &'static AuthMethodDef> {
-    inventory::iter::<AuthMethodDef>.into_iter()
+    inventory::iter::<RegisteredAuthMethod>
+        .into_iter()
+        .map(|registered| registered.0)
+}
+
+/// What a validator declaration with errors links to; never registered, never served (the
+/// crate that declares it does not compile).
+pub static PLACEHOLDER_VALIDATOR: ValidatorDef = ValidatorDef {
+    name: "",
+    issuer: ValueSource::Literal(""),
+    audience: ListSource::Literal(&[]),
+    algorithm: "",
+    key: KeySource::Discovery,
+    allow_http: false,
+    leeway: 0,
+    typ: None,
+    max_lifetime: None,
+    user: UserStrategy::Static(0),
+    partner: PartnerStrategy::None,
+    partner_required: false,
+    next: None,
+    cookie: None,
+    defined_at: "",
+};
+
+fn refuse_all(_: &AuthRequest<'_>) -> Result<Uid, AuthError> {
+    Err(AuthError::denied("placeholder auth method"))
+}
+
+/// What an auth method declaration with errors links to (see [`PLACEHOLDER_VALIDATOR`]).
+pub static PLACEHOLDER_AUTH_METHOD: AuthMethodDef = AuthMethodDef {
+    name: "",
+    func: refuse_all,
+    defined_at: "",
+};
+
+/// What a route's handler arguments need from the application, collected at startup.
+#[derive(Debug, Default)]
+pub struct Needs {
+    pub(crate) states: Vec<(TypeId, &'static str)>,
+}
+
+impl Needs {
+    /// The handler takes `State<T>`: `T` must be registered with `AppBuilder::state`.
+    pub fn state<T: 'static>(&mut self) {
+        self.states
+            .push((TypeId::of::<T>(), std::any::type_name::<T>()));
+    }
+}
+
+/// Asks argument type `T` what it needs under auth kind `K`; generated code calls
+/// `(&&NeedsOf::<T, K>::new()).declare(needs)`, which picks [`DeclareNeeds`] when `T` is an
+/// argument of kind `K` and the silent [`DeclareNothing`] otherwise, so that a wrong argument is
+/// reported once, by its extraction.
+pub struct NeedsOf<T, K>(PhantomData<fn() -> (T, K)>);
+
+impl<T, K> NeedsOf<T, K> {
+    /// The probe.
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Self {
+        NeedsOf(PhantomData)
+    }
+}
+
+impl<T, K> std::fmt::Debug for NeedsOf<T, K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NeedsOf")
+    }
+}
+
+/// The probe's answer for real arguments.
+pub trait DeclareNeeds {
+    /// Records the argument's needs.
+    fn declare(&self, needs: &mut Needs);
+}
+
+impl<T: FromRequest<K>, K> DeclareNeeds for &NeedsOf<T, K> {
+    fn declare(&self, needs: &mut Needs) {
+        T::needs(needs);
+    }
+}
+
+/// The probe's answer for types that are not arguments of the kind: nothing.
+pub trait DeclareNothing {
+    /// Does nothing.
+    fn declare(&self, needs: &mut Needs);
+}
+
+impl<T, K> DeclareNothing for NeedsOf<T, K> {
+    fn declare(&self, _needs: &mut Needs) {}
 }

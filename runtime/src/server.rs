@@ -1,122 +1,164 @@
-//! The built-in server: a thin hyper 1 / hyper-util user of [`App::handle`]. HTTP/1.1 and
-//! HTTP/2 on one port, graceful shutdown on Ctrl-C or SIGTERM, header and body limits.
+//! The built-in server: hyper 1 / hyper-util serving any `tower::Service`. HTTP/1.1 and
+//! HTTP/2 on one port, graceful shutdown on Ctrl-C or SIGTERM, header limits and the request
+//! head timeout; each request carries the client's address ([`crate::ClientAddr`]).
 
-use std::convert::Infallible;
 use std::future::Future;
 use std::io;
-use std::net::SocketAddr;
 use std::time::Duration;
 
-use hyper::service::service_fn;
+use bytes::Bytes;
+use http::Request;
+use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::app::App;
+use crate::extract::ClientAddr;
 
 /// How long open connections get to finish after a shutdown signal.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
-impl App {
-    /// Binds `addr` and serves until Ctrl-C or SIGTERM, then drains open connections.
-    pub async fn serve(self, addr: SocketAddr) -> io::Result<()> {
-        let listener = TcpListener::bind(addr).await?;
-        self.serve_listener(listener, shutdown_signal()).await
-    }
+/// The connection-level settings of the server.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ServerSettings {
+    pub header_limit: usize,
+    pub head_timeout: Duration,
+}
 
-    /// Serves on an already bound listener until `shutdown` completes.
-    pub async fn serve_listener(
-        self,
-        listener: TcpListener,
-        shutdown: impl Future<Output = ()> + Send,
-    ) -> io::Result<()> {
-        let mut builder = auto::Builder::new(TokioExecutor::new());
-        builder
-            .http1()
-            .max_buf_size(self.config().header_limit.max(8192))
-            .timer(TokioTimer::new())
-            .header_read_timeout(Duration::from_secs(30));
-        builder
-            .http2()
-            .max_header_list_size(self.config().header_limit as u32);
-        let graceful = GracefulShutdown::new();
-        let mut shutdown = std::pin::pin!(shutdown);
-        loop {
-            let (stream, _peer) = tokio::select! {
-                accepted = listener.accept() => match accepted {
-                    Ok(accepted) => accepted,
-                    Err(err) => {
-                        // Out of file descriptors and similar: back off instead of spinning.
-                        tracing::warn!(error = %err, "accept failed");
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                        continue;
-                    }
-                },
-                () = &mut shutdown => break,
-            };
-            let _ = stream.set_nodelay(true);
-            let app = self.clone();
-            let service = service_fn(move |request| {
-                let app = app.clone();
-                async move { Ok::<_, Infallible>(app.handle(request).await) }
-            });
-            let connection = builder
-                .serve_connection(TokioIo::new(stream), service)
-                .into_owned();
-            let connection = graceful.watch(connection);
-            tokio::spawn(async move {
-                if let Err(err) = connection.await {
-                    tracing::debug!(error = %err, "connection ended with an error");
+/// Serves `service` on `listener` until `shutdown` completes, then drains open connections.
+pub(crate) async fn serve<S, B>(
+    listener: TcpListener,
+    service: S,
+    settings: ServerSettings,
+    shutdown: impl Future<Output = ()> + Send,
+) -> io::Result<()>
+where
+    S: tower_service::Service<Request<Incoming>, Response = http::Response<B>>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+    S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .max_buf_size(settings.header_limit.max(8192))
+        .timer(TokioTimer::new())
+        .header_read_timeout(settings.head_timeout);
+    builder
+        .http2()
+        .max_header_list_size(u32::try_from(settings.header_limit).unwrap_or(u32::MAX));
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(err) => {
+                    // Out of file descriptors and similar: back off instead of spinning.
+                    tracing::warn!(error = %err, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
                 }
-            });
-        }
-        drop(listener);
-        tokio::select! {
-            () = graceful.shutdown() => tracing::info!("all connections closed"),
-            () = tokio::time::sleep(DRAIN_TIMEOUT) => tracing::warn!("connections still open after the drain timeout"),
-        }
-        Ok(())
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = AddClientAddr {
+            inner: service.clone(),
+            addr: ClientAddr(peer),
+        };
+        let connection = builder
+            .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service))
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(err) = connection.await {
+                tracing::debug!(error = %err, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => tracing::info!("all connections closed"),
+        () = tokio::time::sleep(DRAIN_TIMEOUT) => tracing::warn!("connections still open after the drain timeout"),
+    }
+    Ok(())
+}
+
+/// Serves in the background until the returned handle says stop.
+pub(crate) fn spawn<S, B>(
+    listener: TcpListener,
+    service: S,
+    settings: ServerSettings,
+) -> io::Result<ServerHandle>
+where
+    S: tower_service::Service<Request<Incoming>, Response = http::Response<B>>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+    S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let addr = listener.local_addr()?;
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(serve(listener, service, settings, async move {
+        let _ = stopped.await;
+    }));
+    Ok(ServerHandle {
+        addr,
+        stop: Some(stop),
+        task,
+    })
+}
+
+/// Puts the connection's peer address into each request's extensions.
+#[derive(Clone)]
+struct AddClientAddr<S> {
+    inner: S,
+    addr: ClientAddr,
+}
+
+impl<S: tower_service::Service<Request<Incoming>>> tower_service::Service<Request<Incoming>>
+    for AddClientAddr<S>
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
     }
 
-    /// Starts serving on `addr` in the background (port 0 picks a free port) and returns a
-    /// handle with the bound address; for tests and embedding.
-    ///
-    /// ```no_run
-    /// # async fn run(app: authroute::App) -> std::io::Result<()> {
-    /// let server = app.spawn("127.0.0.1:0".parse().unwrap()).await?;
-    /// println!("listening on {}", server.addr());
-    /// server.shutdown().await;
-    /// # Ok(()) }
-    /// ```
-    pub async fn spawn(self, addr: SocketAddr) -> io::Result<ServerHandle> {
-        let listener = TcpListener::bind(addr).await?;
-        let addr = listener.local_addr()?;
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(self.serve_listener(listener, async move {
-            let _ = stopped.await;
-        }));
-        Ok(ServerHandle {
-            addr,
-            stop: Some(stop),
-            task,
-        })
+    fn call(&mut self, mut request: Request<Incoming>) -> Self::Future {
+        request.extensions_mut().insert(self.addr);
+        self.inner.call(request)
     }
 }
 
-/// A server started with [`App::spawn`]. Dropping it stops the server too.
+/// A server started with [`crate::App::spawn`]. Dropping it stops the server too.
 #[derive(Debug)]
 pub struct ServerHandle {
-    addr: SocketAddr,
+    addr: std::net::SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<io::Result<()>>,
 }
 
 impl ServerHandle {
     /// The bound address.
-    pub fn addr(&self) -> SocketAddr {
+    pub fn addr(&self) -> std::net::SocketAddr {
         self.addr
     }
 
@@ -138,7 +180,7 @@ impl Drop for ServerHandle {
 }
 
 /// Completes on Ctrl-C, or SIGTERM on Unix.
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;

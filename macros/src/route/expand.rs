@@ -7,13 +7,13 @@ use syn::{FnArg, ItemFn, ReturnType};
 
 use super::auth::AuthSpec;
 use super::parse::RouteArgs;
-use crate::names::{auth_method_marker, validator_marker};
+use crate::names::{auth_method_marker, marker_type, route_marker, validator_marker};
 
 pub fn expand(args: RouteArgs, func: &ItemFn) -> syn::Result<TokenStream> {
     let arg_types = check_handler(func)?;
     let fn_name = &func.sig.ident;
     let kind = format_ident!("{}", args.auth.kind());
-    let auth_check = auth_check(&args);
+    let auth_def = auth_def(&args);
 
     let arg_names: Vec<_> = (0..arg_types.len())
         .map(|i| format_ident!("__authroute_arg{}", i))
@@ -36,9 +36,17 @@ pub fn expand(args: RouteArgs, func: &ItemFn) -> syn::Result<TokenStream> {
         quote_spanned!(output_span=> ::authroute::__private::finish_http(__ctx, __output))
     };
 
+    let needs = arg_types.iter().map(|ty| {
+        // Autoref selection: arguments that are not `FromRequest` under this kind fall back to
+        // a no-op here, so that only the extraction above reports them.
+        quote_spanned! {ty.span()=>
+            (&&::authroute::__private::NeedsOf::<#ty, ::authroute::kind::#kind>::new()).declare(__needs);
+        }
+    });
+
     let path = &args.path.value;
     let methods = args.methods.iter().map(|m| m.value());
-    let auth = args
+    let auth_name = args
         .auth_lit
         .as_ref()
         .map(|lit| lit.value())
@@ -49,14 +57,15 @@ pub fn expand(args: RouteArgs, func: &ItemFn) -> syn::Result<TokenStream> {
         None => quote!(::std::option::Option::None),
     };
     let fn_name_str = fn_name.to_string();
+    let marker = route_marker(fn_name);
+    let marker_decl = marker_type(&func.vis, &marker);
 
     Ok(quote! {
         #func
 
-        #[doc(hidden)]
-        const _: () = {
-            #auth_check
+        #marker_decl
 
+        const _: () = {
             fn __authroute_handler(
                 mut __ctx: ::authroute::__private::RequestContext,
             ) -> ::authroute::__private::HandlerFuture {
@@ -67,37 +76,68 @@ pub fn expand(args: RouteArgs, func: &ItemFn) -> syn::Result<TokenStream> {
                 })
             }
 
-            ::authroute::__private::inventory::submit! {
+            fn __authroute_needs(__needs: &mut ::authroute::__private::Needs) {
+                #[allow(unused_imports)]
+                use ::authroute::__private::{DeclareNeeds as _, DeclareNothing as _};
+                #(#needs)*
+            }
+
+            static __AUTHROUTE_ROUTE: ::authroute::__private::RouteDef =
                 ::authroute::__private::RouteDef {
                     path: #path,
                     methods: &[#(#methods),*],
-                    auth: #auth,
+                    auth: #auth_def,
+                    auth_name: #auth_name,
                     json: #json,
                     cors: #cors,
                     handler: __authroute_handler,
+                    needs: __authroute_needs,
                     name: ::std::concat!(::std::module_path!(), "::", #fn_name_str),
-                }
+                };
+            impl ::authroute::__private::RouteLink for #marker {
+                const DEF: &'static ::authroute::__private::RouteDef = &__AUTHROUTE_ROUTE;
+            }
+            ::authroute::__private::inventory::submit! {
+                ::authroute::__private::RegisteredRoute(&__AUTHROUTE_ROUTE)
             }
         };
     })
 }
 
-/// A reference to the validator's or custom method's marker macro, spanned on the auth string,
-/// so that rustc reports a missing one as "cannot find macro" under the literal.
-fn auth_check(args: &RouteArgs) -> TokenStream {
+/// The typed auth descriptor: built-in kinds by name, validators and custom methods through
+/// their marker types, spanned on the auth string, so that a missing one is rustc's "cannot
+/// find type" under the literal and a found one hands over its exact static descriptor.
+fn auth_def(args: &RouteArgs) -> TokenStream {
     let span = args
         .auth_lit
         .as_ref()
         .map(|lit| lit.span())
         .unwrap_or_else(Span::call_site);
-    let marker = match &args.auth {
-        AuthSpec::Jwt(Some(name)) | AuthSpec::PublicOrJwt(Some(name)) => {
-            validator_marker(name, span)
+    match &args.auth {
+        AuthSpec::None => quote!(::authroute::__private::AuthDef::None),
+        AuthSpec::Public => quote!(::authroute::__private::AuthDef::Public),
+        AuthSpec::User => quote!(::authroute::__private::AuthDef::User),
+        AuthSpec::Jwt(None) => quote!(::authroute::__private::AuthDef::SoleJwt),
+        AuthSpec::PublicOrJwt(None) => quote!(::authroute::__private::AuthDef::SolePublicOrJwt),
+        AuthSpec::Jwt(Some(name)) => {
+            let marker = validator_marker(name, span);
+            quote_spanned!(span=> ::authroute::__private::AuthDef::Jwt(
+                <#marker as ::authroute::__private::ValidatorLink>::DEF
+            ))
         }
-        AuthSpec::Custom(name) => auth_method_marker(name, span),
-        _ => return TokenStream::new(),
-    };
-    quote_spanned!(span=> #marker!();)
+        AuthSpec::PublicOrJwt(Some(name)) => {
+            let marker = validator_marker(name, span);
+            quote_spanned!(span=> ::authroute::__private::AuthDef::PublicOrJwt(
+                <#marker as ::authroute::__private::ValidatorLink>::DEF
+            ))
+        }
+        AuthSpec::Custom(name) => {
+            let marker = auth_method_marker(name, span);
+            quote_spanned!(span=> ::authroute::__private::AuthDef::Custom(
+                <#marker as ::authroute::__private::AuthMethodLink>::DEF
+            ))
+        }
+    }
 }
 
 /// The handler must be a free `async fn` with typed arguments; returns the argument types.

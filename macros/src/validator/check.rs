@@ -16,6 +16,7 @@ pub enum KeySource {
 }
 
 pub struct Checked {
+    pub vis: syn::Visibility,
     pub name: LitStr,
     pub issuer: Value,
     pub audience: Audience,
@@ -52,7 +53,7 @@ impl Errors {
     }
 }
 
-pub fn check(raw: RawValidator) -> syn::Result<Checked> {
+pub fn check(mut raw: RawValidator) -> syn::Result<Checked> {
     let mut errors = Errors(None);
     let mut seen: Vec<&Ident> = Vec::new();
     for (key, _) in &raw.fields {
@@ -77,7 +78,7 @@ pub fn check(raw: RawValidator) -> syn::Result<Checked> {
     let mut next = None;
     let mut cookie = None;
 
-    for (key, field) in raw.fields {
+    for (key, field) in raw.fields.drain(..) {
         match field {
             Field::Name(lit) => {
                 let value = lit.value();
@@ -194,6 +195,7 @@ pub fn check(raw: RawValidator) -> syn::Result<Checked> {
             Some((_, key)),
             None,
         ) => Ok(Checked {
+            vis: raw.vis,
             name,
             issuer,
             audience,

@@ -1,11 +1,12 @@
-//! Expansion: the `jwt_<name>` marker macro and the registered `ValidatorDef`.
+//! Expansion: the `jwt_<name>` marker type, linked to the validator's static `ValidatorDef`,
+//! which is also registered for startup.
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 
 use super::check::{Checked, KeySource};
 use super::parse::{Audience, Strategy, Value};
-use crate::names::validator_marker;
+use crate::names::{marker_type, validator_marker};
 
 pub fn expand(v: &Checked) -> TokenStream {
     let name = v.name.value();
@@ -60,7 +61,9 @@ pub fn expand(v: &Checked) -> TokenStream {
     let partner_required = v.partner_required;
     let next_check = v.next.as_ref().map(|lit| {
         let next_marker = validator_marker(&lit.value(), lit.span());
-        quote_spanned!(lit.span()=> #next_marker!();)
+        quote_spanned!(lit.span()=>
+            let _ = <#next_marker as ::authroute::__private::ValidatorLink>::DEF;
+        )
     });
     let next = option(v.next.as_ref().map(|n| quote!(#n)));
     let cookie = option(v.cookie.as_ref().map(|c| {
@@ -83,17 +86,13 @@ pub fn expand(v: &Checked) -> TokenStream {
         })
     }));
 
+    let marker_decl = marker_type(&v.vis, &marker);
     quote! {
-        #[doc(hidden)]
-        #[allow(unused_macros)]
-        macro_rules! #marker { () => {}; }
-        #[doc(hidden)]
-        #[allow(unused_imports)]
-        pub(crate) use #marker;
+        #marker_decl
 
         const _: () = {
             #next_check
-            ::authroute::__private::inventory::submit! {
+            static __AUTHROUTE_VALIDATOR: ::authroute::__private::ValidatorDef =
                 ::authroute::__private::ValidatorDef {
                     name: #name,
                     issuer: #issuer,
@@ -110,9 +109,28 @@ pub fn expand(v: &Checked) -> TokenStream {
                     next: #next,
                     cookie: #cookie,
                     defined_at: ::std::module_path!(),
-                }
+                };
+            impl ::authroute::__private::ValidatorLink for #marker {
+                const DEF: &'static ::authroute::__private::ValidatorDef = &__AUTHROUTE_VALIDATOR;
+            }
+            ::authroute::__private::inventory::submit! {
+                ::authroute::__private::RegisteredValidator(&__AUTHROUTE_VALIDATOR)
             }
         };
+    }
+}
+
+/// The marker of a validator whose declaration has errors, linked to a placeholder: routes that
+/// name it then compile, and the user sees only the declaration's own errors.
+pub fn placeholder(vis: &syn::Visibility, name: &syn::LitStr) -> TokenStream {
+    let marker = validator_marker(&name.value(), name.span());
+    let marker_decl = marker_type(vis, &marker);
+    quote! {
+        #marker_decl
+        impl ::authroute::__private::ValidatorLink for #marker {
+            const DEF: &'static ::authroute::__private::ValidatorDef =
+                &::authroute::__private::PLACEHOLDER_VALIDATOR;
+        }
     }
 }
 

@@ -72,13 +72,16 @@ pub enum Field {
 }
 
 pub struct RawValidator {
+    /// The optional leading visibility (`pub`, `pub(crate)`...) of the validator's marker.
+    pub vis: syn::Visibility,
     pub fields: Vec<(Ident, Field)>,
     pub span: Span,
 }
 
 pub fn parse(input: TokenStream) -> syn::Result<RawValidator> {
     let span = Span::call_site();
-    let fields = (|input: ParseStream<'_>| {
+    let (vis, fields) = (|input: ParseStream<'_>| {
+        let vis: syn::Visibility = input.parse()?;
         let mut fields = Vec::new();
         while !input.is_empty() {
             let key = Ident::parse_any(input)?;
@@ -90,10 +93,10 @@ pub fn parse(input: TokenStream) -> syn::Result<RawValidator> {
             }
             input.parse::<Token![,]>()?;
         }
-        Ok(fields)
+        Ok((vis, fields))
     })
     .parse2(input)?;
-    Ok(RawValidator { fields, span })
+    Ok(RawValidator { vis, fields, span })
 }
 
 fn parse_field(key: &Ident, input: ParseStream<'_>) -> syn::Result<Field> {
@@ -295,4 +298,31 @@ fn cookie(key: &Ident, input: ParseStream<'_>) -> syn::Result<Cookie> {
         content.parse::<Token![,]>()?;
     }
     Ok(cookie)
+}
+
+/// The visibility and `name` of a declaration that failed to parse or check, found by a loose
+/// scan, so that its marker can still be emitted and routes naming it do not cascade errors.
+pub fn salvage_name(input: TokenStream) -> Option<(syn::Visibility, LitStr)> {
+    use proc_macro2::TokenTree;
+    let vis = (|input: ParseStream<'_>| {
+        let vis: syn::Visibility = input.parse()?;
+        input.parse::<TokenStream>()?;
+        Ok(vis)
+    })
+    .parse2(input.clone())
+    .unwrap_or(syn::Visibility::Inherited);
+    let tokens: Vec<TokenTree> = input.into_iter().collect();
+    tokens.windows(3).find_map(|window| match window {
+        [
+            TokenTree::Ident(key),
+            TokenTree::Punct(colon),
+            TokenTree::Literal(lit),
+        ] if key == "name" && colon.as_char() == ':' => {
+            syn::parse2::<LitStr>(TokenTree::Literal(lit.clone()).into())
+                .ok()
+                .filter(|name| crate::names::is_valid_name(&name.value()))
+                .map(|name| (vis.clone(), name))
+        }
+        _ => None,
+    })
 }

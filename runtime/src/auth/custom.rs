@@ -1,10 +1,11 @@
 //! Custom auth methods declared with `#[auth_method]` (Odoo's `_auth_method_<name>`).
 
-use crate::app::App;
+use super::AuthEnv;
+use crate::directory::Directory;
 use crate::session::Session;
 
-/// What a custom auth method sees: the request head, the logged-in session if any, and the
-/// application.
+/// What a custom auth method sees: the request head, the logged-in session if any, the user
+/// directory, the clock and the application state.
 ///
 /// ```
 /// use authroute::{AuthError, AuthRequest, Uid, auth_method};
@@ -23,7 +24,7 @@ use crate::session::Session;
 pub struct AuthRequest<'a> {
     pub(crate) head: &'a http::request::Parts,
     pub(crate) session: Option<&'a Session>,
-    pub(crate) app: &'a App,
+    pub(crate) env: AuthEnv<'a>,
 }
 
 impl<'a> AuthRequest<'a> {
@@ -53,8 +54,37 @@ impl<'a> AuthRequest<'a> {
         self.session.map(|s| s.uid)
     }
 
-    /// The application (directory, sessions, configuration).
-    pub fn app(&self) -> &'a App {
-        self.app
+    /// The user directory.
+    pub fn directory(&self) -> &'a dyn Directory {
+        self.env.directory
+    }
+
+    /// The current time, seconds since the Unix epoch, from the application's clock.
+    pub fn now(&self) -> i64 {
+        self.env.clock.now()
+    }
+
+    /// The application state of type `T`, registered with [`crate::AppBuilder::state`].
+    ///
+    /// ```
+    /// use authroute::{AuthError, AuthRequest, Uid, auth_method};
+    ///
+    /// #[derive(Clone)]
+    /// struct ApiKeys(Vec<(String, Uid)>);
+    ///
+    /// #[auth_method]
+    /// fn api_key(req: &AuthRequest<'_>) -> Result<Uid, AuthError> {
+    ///     let keys = req.state::<ApiKeys>().ok_or_else(|| AuthError::denied("no keys"))?;
+    ///     let given = req.header("x-api-key").unwrap_or_default();
+    ///     keys.0
+    ///         .iter()
+    ///         .find(|(key, _)| key.as_bytes() == given)
+    ///         .map(|(_, uid)| *uid)
+    ///         .ok_or_else(|| AuthError::denied("a valid `X-Api-Key` header is required"))
+    /// }
+    /// # fn main() {}
+    /// ```
+    pub fn state<T: Send + Sync + 'static>(&self) -> Option<&'a T> {
+        self.env.state.get::<T>()
     }
 }

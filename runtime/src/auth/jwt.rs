@@ -6,8 +6,7 @@ use std::sync::Arc;
 use http::HeaderMap;
 use http::header::AUTHORIZATION;
 
-use super::{AuthFailure, Identity};
-use crate::app::App;
+use super::{AuthEnv, AuthFailure, Identity};
 use crate::directory::Partner;
 use crate::error::AuthError;
 use crate::identity::Uid;
@@ -72,77 +71,104 @@ fn token68_text(raw: &[u8]) -> Result<&str, AuthError> {
     std::str::from_utf8(raw).map_err(|_| malformed())
 }
 
-/// Runs the route's validator chain on the request.
-pub(crate) async fn authenticate(
-    app: &App,
-    validator: &Arc<Validator>,
+/// A `jwt_*` or `public_or_jwt_*` route's auth: its validator chain, resolved at startup.
+#[derive(Debug)]
+pub(crate) struct JwtAuth {
+    /// The route's validator first, then the ones its `next` links name, in order.
+    chain: Box<[Arc<Validator>]>,
+    /// `public_or_jwt_*`: no credentials at all is anonymous.
     public: bool,
-    head: &http::request::Parts,
-) -> Result<Identity, AuthFailure> {
-    if let Some(session) = super::session::load_session(app, &head.headers).await? {
-        tracing::warn!(
-            validator = validator.name,
-            uid = session.uid.0,
-            "JWT route called with a logged-in session; refused (a bearer token never mixes with a session)"
-        );
-        return Err(AuthError::invalid_request(
-            "this route accepts bearer tokens only; log out of the session first",
-        )
-        .with_realm(validator.name)
-        .into());
+}
+
+impl JwtAuth {
+    /// `chain` must not be empty: its first validator is the route's own.
+    pub(crate) fn new(chain: Vec<Arc<Validator>>, public: bool) -> Option<Self> {
+        (!chain.is_empty()).then(|| JwtAuth {
+            chain: chain.into_boxed_slice(),
+            public,
+        })
     }
-    // The header always wins; a malformed header never falls back to the cookie.
-    let raw = match bearer_raw(&head.headers) {
-        Err(err) => return Err(err.with_realm(validator.name).into()),
-        Ok(Some(raw)) => raw,
-        Ok(None) => {
-            let cookie = validator
-                .cookie
-                .as_ref()
-                .and_then(|c| c.read(&head.headers).map(|t| (c, t)));
-            return match cookie {
-                Some((mode, cookie_token)) => from_cookie(app, validator, mode, cookie_token).await,
-                None if public => Ok(Identity::anonymous(app.public_uid_or_default())),
-                None => Err(AuthError::missing("a bearer token is required")
-                    .with_realm(validator.name)
-                    .into()),
-            };
+
+    /// The route's own validator.
+    pub(crate) fn validator(&self) -> &Validator {
+        &self.chain[0]
+    }
+
+    /// Runs the route's validator chain on the request.
+    pub(crate) async fn authenticate(
+        &self,
+        env: AuthEnv<'_>,
+        head: &http::request::Parts,
+    ) -> Result<Identity, AuthFailure> {
+        let validator = self.validator();
+        if let Some(session) = super::session::load_session(env, &head.headers).await? {
+            tracing::warn!(
+                validator = validator.name,
+                uid = session.uid.0,
+                "JWT route called with a logged-in session; refused (a bearer token never mixes with a session)"
+            );
+            return Err(AuthError::invalid_request(
+                "this route accepts bearer tokens only; log out of the session first",
+            )
+            .with_realm(validator.name)
+            .into());
         }
-    };
+        // The header always wins; a malformed header never falls back to the cookie.
+        let raw = match bearer_raw(&head.headers) {
+            Err(err) => return Err(err.with_realm(validator.name).into()),
+            Ok(Some(raw)) => raw,
+            Ok(None) => {
+                let cookie = validator
+                    .cookie
+                    .as_ref()
+                    .and_then(|c| c.read(&head.headers).map(|t| (c, t)));
+                return match cookie {
+                    Some((mode, cookie_token)) => {
+                        from_cookie(env, validator, mode, cookie_token).await
+                    }
+                    None if self.public => Ok(Identity::anonymous(env.public_uid)),
+                    None => Err(AuthError::missing("a bearer token is required")
+                        .with_realm(validator.name)
+                        .into()),
+                };
+            }
+        };
 
-    // The exact text the route's validator remembers passed the token68 check and the whole
-    // policy before (see `jwt::cache`): it needs neither again.
-    if let Some(identity) = remembered(app, validator, raw).await {
-        return Ok(identity);
-    }
-    let token =
-        token68_text(raw).map_err(|err| AuthFailure::from(err.with_realm(validator.name)))?;
-
-    let chain = app.validators().chain(validator);
-    let mut reasons: Vec<String> = Vec::new();
-    let mut last_error = None;
-    for (position, candidate) in chain.iter().enumerate() {
-        // The first validator's memory was asked above, before the token68 check.
-        if position > 0
-            && let Some(identity) = remembered(app, candidate, raw).await
-        {
+        // The exact text the route's validator remembers passed the token68 check and the
+        // whole policy before (see `jwt::cache`): it needs neither again.
+        if let Some(identity) = remembered(env, validator, raw).await {
             return Ok(identity);
         }
-        match accept(app, candidate, token).await {
-            Ok(identity) => return Ok(identity),
-            Err(Refusal::Auth(err, detail)) if err.status() == http::StatusCode::UNAUTHORIZED => {
-                reasons.push(format!("{}: {detail}", candidate.name));
-                last_error = Some(err);
+        let token =
+            token68_text(raw).map_err(|err| AuthFailure::from(err.with_realm(validator.name)))?;
+
+        let mut reasons: Vec<String> = Vec::new();
+        let mut last_error = None;
+        for (position, candidate) in self.chain.iter().enumerate() {
+            // The first validator's memory was asked above, before the token68 check.
+            if position > 0
+                && let Some(identity) = remembered(env, candidate, raw).await
+            {
+                return Ok(identity);
             }
-            Err(Refusal::Auth(err, _)) => return Err(err.into()),
-            Err(Refusal::Other(other)) => return Err(other),
+            match accept(env, candidate, token).await {
+                Ok(identity) => return Ok(identity),
+                Err(Refusal::Auth(err, detail))
+                    if err.status() == http::StatusCode::UNAUTHORIZED =>
+                {
+                    reasons.push(format!("{}: {detail}", candidate.name));
+                    last_error = Some(err);
+                }
+                Err(Refusal::Auth(err, _)) => return Err(err.into()),
+                Err(Refusal::Other(other)) => return Err(other),
+            }
         }
-    }
-    match (reasons.len(), last_error) {
-        (1, Some(err)) => Err(err.into()),
-        _ => Err(AuthError::invalid_token(reasons.join("\n"))
-            .with_realm(validator.name)
-            .into()),
+        match (reasons.len(), last_error) {
+            (1, Some(err)) => Err(err.into()),
+            _ => Err(AuthError::invalid_token(reasons.join("\n"))
+                .with_realm(validator.name)
+                .into()),
+        }
     }
 }
 
@@ -175,18 +201,18 @@ fn refusal(validator: &Validator, detail: String) -> Refusal {
 /// A cookie-mode cookie instead of the header: checked against the cookie secret, then the
 /// validator's strategies run and the cookie is renewed.
 async fn from_cookie(
-    app: &App,
+    env: AuthEnv<'_>,
     validator: &Validator,
     mode: &CookieMode,
     token: &str,
 ) -> Result<Identity, AuthFailure> {
     let verified = policy::parse(token, &mode.policy)
-        .and_then(|unverified| unverified.verify(&mode.decoding, &mode.policy, app.now()))
+        .and_then(|unverified| unverified.verify(&mode.decoding, &mode.policy, env.clock.now()))
         .map_err(|err| {
             tracing::info!(validator = validator.name, reason = %err, "cookie token refused");
             AuthError::invalid_token("the access token is invalid").with_realm(validator.name)
         })?;
-    match identify(app, validator, Arc::new(verified)).await {
+    match identify(env, validator, Arc::new(verified)).await {
         Ok(identity) => Ok(identity),
         Err(Refusal::Auth(err, _)) => Err(err.into()),
         Err(Refusal::Other(other)) => Err(other),
@@ -195,25 +221,25 @@ async fn from_cookie(
 
 /// The identity for a token the validator remembers, if it does and the identity can still be
 /// built; otherwise [`accept`] runs the whole check and reports any refusal.
-async fn remembered(app: &App, validator: &Validator, raw: &[u8]) -> Option<Identity> {
+async fn remembered(env: AuthEnv<'_>, validator: &Validator, raw: &[u8]) -> Option<Identity> {
     let VerificationKey::Static(fixed) = &validator.key else {
         return None;
     };
     let verified = fixed
         .verified
-        .get(raw, app.now(), validator.policy.leeway)?;
-    identify(app, validator, verified).await.ok()
+        .get(raw, env.clock.now(), validator.policy.leeway)?;
+    identify(env, validator, verified).await.ok()
 }
 
 /// One validator's verdict on a token it does not remember (see [`remembered`]).
-async fn accept(app: &App, validator: &Validator, token: &str) -> Result<Identity, Refusal> {
+async fn accept(env: AuthEnv<'_>, validator: &Validator, token: &str) -> Result<Identity, Refusal> {
     let unverified = policy::parse(token, &validator.policy).map_err(|err| {
         tracing::info!(validator = validator.name, reason = %err, "token refused");
         refusal(validator, err.to_string())
     })?;
     let verified = match &validator.key {
         VerificationKey::Static(fixed) => {
-            unverified.verify(&fixed.key, &validator.policy, app.now())
+            unverified.verify(&fixed.key, &validator.policy, env.clock.now())
         }
         VerificationKey::Jwks(cache) => {
             let kid = unverified.kid().map(str::to_string);
@@ -227,7 +253,7 @@ async fn accept(app: &App, validator: &Validator, token: &str) -> Result<Identit
                 }
             };
             match keys.select(kid.as_deref()) {
-                Ok(key) => unverified.verify(key, &validator.policy, app.now()),
+                Ok(key) => unverified.verify(key, &validator.policy, env.clock.now()),
                 Err(err) => return Err(refusal(validator, err.to_string())),
             }
         }
@@ -240,16 +266,16 @@ async fn accept(app: &App, validator: &Validator, token: &str) -> Result<Identit
     if let VerificationKey::Static(fixed) = &validator.key {
         fixed.verified.insert(token, &verified);
     }
-    identify(app, validator, verified).await
+    identify(env, validator, verified).await
 }
 
 /// The validator's user, partner and cookie settings applied to an accepted token.
 async fn identify(
-    app: &App,
+    env: AuthEnv<'_>,
     validator: &Validator,
     verified: Arc<VerifiedToken>,
 ) -> Result<Identity, Refusal> {
-    let directory = app.directory();
+    let directory = env.directory;
     let uid = match validator.def.user {
         UserStrategy::Static(uid) => Uid(uid),
         UserStrategy::Custom(strategy) => strategy(&verified, directory)
@@ -258,7 +284,7 @@ async fn identify(
     };
     let partner = match validator.def.partner {
         PartnerStrategy::None => None,
-        PartnerStrategy::Email => partner_by_email(app, &verified).await?,
+        PartnerStrategy::Email => partner_by_email(env.directory, &verified).await?,
         PartnerStrategy::Custom(strategy) => strategy(&verified, directory)
             .await
             .map_err(|err| AuthFailure::Refused(err.with_realm(validator.name)))?,
@@ -274,7 +300,7 @@ async fn identify(
             &verified,
             &validator.policy.issuer,
             &validator.policy.audience,
-            app.now(),
+            env.clock.now(),
         )
     });
     Ok(Identity {
@@ -290,14 +316,13 @@ async fn identify(
 
 /// Exactly one partner with the token's `email`, else none.
 async fn partner_by_email(
-    app: &App,
+    directory: &dyn crate::directory::Directory,
     token: &VerifiedToken,
 ) -> Result<Option<Partner>, AuthFailure> {
     let Some(email) = token.email() else {
         return Ok(None);
     };
-    let mut partners = app
-        .directory()
+    let mut partners = directory
         .partners_by_email(email)
         .await
         .map_err(|err| AuthFailure::Internal(err.to_string()))?;

@@ -1,7 +1,8 @@
 //! Auth methods: what runs before each handler to establish who is calling.
 //!
-//! One file per family: `session` (`public`, `user`), [`custom`] (`#[auth_method]`); the
-//! JWT family lives in `jwt`.
+//! One file per family: [`session`] (`public`, `user`), [`custom`] (`#[auth_method]`) and
+//! `jwt` (`jwt_*`, `public_or_jwt_*`: the bearer token is checked here). Each family sees
+//! only [`AuthEnv`], the stores and clock it needs, never the whole application.
 
 pub mod custom;
 pub(crate) mod jwt;
@@ -9,11 +10,67 @@ pub(crate) mod session;
 
 use std::sync::Arc;
 
-use crate::jwt::policy::VerifiedToken;
-
-use crate::directory::Partner;
+use crate::clock::Clock;
+use crate::directory::{Directory, Partner};
 use crate::identity::Uid;
-use crate::session::Session;
+use crate::jwt::policy::VerifiedToken;
+use crate::registry::AuthMethodDef;
+use crate::session::{Session, SessionStore};
+use crate::state::StateMap;
+
+/// What auth methods may use: stores, clock, the session lifetime, the public user, state.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AuthEnv<'a> {
+    pub sessions: &'a dyn SessionStore,
+    pub directory: &'a dyn Directory,
+    pub clock: &'a dyn Clock,
+    /// Session lifetime in seconds.
+    pub session_ttl: i64,
+    pub public_uid: Uid,
+    pub state: &'a StateMap,
+}
+
+/// A route's auth method, ready at startup: everything it names is resolved.
+#[derive(Debug)]
+pub(crate) enum Authenticator {
+    None,
+    Public,
+    User,
+    Custom(&'static AuthMethodDef),
+    Jwt(jwt::JwtAuth),
+}
+
+impl Authenticator {
+    /// Runs the method on the request head (the body is read only after it succeeds).
+    pub(crate) async fn authenticate(
+        &self,
+        env: AuthEnv<'_>,
+        head: &http::request::Parts,
+    ) -> Result<Identity, AuthFailure> {
+        match self {
+            Authenticator::None => Ok(Identity::default()),
+            Authenticator::Public => {
+                let session = session::load_session(env, &head.headers).await?;
+                Ok(session::public(env, session))
+            }
+            Authenticator::User => {
+                let session = session::load_session(env, &head.headers).await?;
+                session::user(session)
+            }
+            Authenticator::Custom(method) => {
+                let session = session::load_session(env, &head.headers).await?;
+                let request = custom::AuthRequest {
+                    head,
+                    session: session.as_ref(),
+                    env,
+                };
+                let uid = (method.func)(&request)?;
+                Ok(Identity::authenticated(uid, session))
+            }
+            Authenticator::Jwt(auth) => auth.authenticate(env, head).await,
+        }
+    }
+}
 
 /// The value of the first cookie called `name` in the request's `Cookie` headers.
 pub(crate) fn cookie_value<'h>(headers: &'h http::HeaderMap, name: &str) -> Option<&'h str> {
@@ -69,7 +126,7 @@ impl Identity {
 pub(crate) enum AuthFailure {
     /// 401/503 for the client.
     Refused(crate::error::AuthError),
-    /// A store failed; 500 with the reason logged, never sent.
+    /// A store failed; 503 with the reason logged, never sent.
     Internal(String),
 }
 

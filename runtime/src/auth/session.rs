@@ -2,8 +2,7 @@
 
 use http::HeaderMap;
 
-use super::{AuthFailure, Identity};
-use crate::app::App;
+use super::{AuthEnv, AuthFailure, Identity};
 use crate::error::AuthError;
 use crate::session::{SESSION_COOKIE, Session};
 
@@ -15,14 +14,14 @@ pub(crate) fn session_cookie(headers: &HeaderMap) -> Option<&str> {
 /// Loads the session named by the request's cookie; unknown, expired or malformed ids are no
 /// session at all. Extends a session that has used up half of its lifetime.
 pub(crate) async fn load_session(
-    app: &App,
+    env: AuthEnv<'_>,
     headers: &HeaderMap,
 ) -> Result<Option<Session>, AuthFailure> {
     let Some(id) = session_cookie(headers) else {
         return Ok(None);
     };
-    let store = app.sessions();
-    let now = app.now();
+    let store = env.sessions;
+    let now = env.clock.now();
     let session = store
         .load(id, now)
         .await
@@ -30,7 +29,7 @@ pub(crate) async fn load_session(
     let Some(mut session) = session else {
         return Ok(None);
     };
-    let ttl = app.config().session_ttl;
+    let ttl = env.session_ttl;
     if session.expires_at - now < ttl / 2 {
         let touched = store
             .touch(&session.id, now, ttl)
@@ -52,10 +51,10 @@ pub(crate) fn user(session: Option<Session>) -> Result<Identity, AuthFailure> {
 }
 
 /// `auth = "public"`: the session user, else the public user.
-pub(crate) fn public(app: &App, session: Option<Session>) -> Identity {
+pub(crate) fn public(env: AuthEnv<'_>, session: Option<Session>) -> Identity {
     match session {
         Some(session) => Identity::authenticated(session.uid, Some(session)),
-        None => Identity::anonymous(app.public_uid_or_default()),
+        None => Identity::anonymous(env.public_uid),
     }
 }
 

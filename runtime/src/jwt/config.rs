@@ -134,8 +134,6 @@ pub struct ValidatorDef {
     pub defined_at: &'static str,
 }
 
-inventory::collect!(ValidatorDef);
-
 /// A validator ready to check tokens.
 #[derive(Debug)]
 pub struct Validator {
@@ -224,33 +222,55 @@ pub(crate) fn resolve_value(
     }
 }
 
-/// Resolves every registered validator; returns the ready ones and every problem found.
+/// Why a validator declaration cannot be made ready.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ValidatorProblem {
+    /// A field's value: the message names the validator, the field and the fix.
+    Invalid {
+        validator: &'static str,
+        message: String,
+    },
+    /// Two declarations share a name.
+    Duplicate {
+        name: &'static str,
+        declared_in: [&'static str; 2],
+    },
+    /// `next` links that form a cycle, the first name repeated at the end.
+    Cycle(Vec<&'static str>),
+}
+
+/// Resolves the declared validators; returns the ready ones and every problem found.
 pub(crate) fn resolve_all(
+    defs: &[&'static ValidatorDef],
     cookie_secret: Option<&[u8]>,
     clock: &Arc<dyn Clock>,
     jwks: &JwksSettings,
     vars: &HashMap<String, String>,
-) -> (Validators, Vec<String>, Vec<&'static ValidatorDef>) {
-    let defs: Vec<&'static ValidatorDef> = inventory::iter::<ValidatorDef>.into_iter().collect();
+) -> (Validators, Vec<ValidatorProblem>) {
     let mut problems = Vec::new();
     let mut validators = Validators::default();
     for (i, def) in defs.iter().enumerate() {
         if let Some(first) = defs[..i].iter().find(|d| d.name == def.name) {
-            problems.push(format!(
-                "validator `{}` is declared twice, in `{}` and in `{}`; rename one of them",
-                def.name, first.defined_at, def.defined_at
-            ));
+            problems.push(ValidatorProblem::Duplicate {
+                name: def.name,
+                declared_in: [first.defined_at, def.defined_at],
+            });
             continue;
         }
         match resolve(def, cookie_secret, clock, jwks, vars) {
             Ok(v) => {
                 validators.by_name.insert(def.name, Arc::new(v));
             }
-            Err(mut errs) => problems.append(&mut errs),
+            Err(errs) => {
+                problems.extend(errs.into_iter().map(|message| ValidatorProblem::Invalid {
+                    validator: def.name,
+                    message,
+                }))
+            }
         }
     }
-    problems.extend(chain_problems(&defs));
-    (validators, problems, defs)
+    problems.extend(chain_problems(defs));
+    (validators, problems)
 }
 
 fn resolve(
@@ -418,7 +438,7 @@ fn static_key(
 }
 
 /// `next` links that form a cycle, each reported once in chain order.
-pub(crate) fn chain_problems(defs: &[&'static ValidatorDef]) -> Vec<String> {
+pub(crate) fn chain_problems(defs: &[&'static ValidatorDef]) -> Vec<ValidatorProblem> {
     let mut problems = Vec::new();
     let mut reported: Vec<Vec<&str>> = Vec::new();
     // Sorted so that a cycle is always reported from its first member by name.
@@ -435,18 +455,18 @@ pub(crate) fn chain_problems(defs: &[&'static ValidatorDef]) -> Vec<String> {
                 if pos == 0 && !reported.contains(&canonical) {
                     reported.push(canonical);
                     cycle.push(next);
-                    problems.push(format!(
-                        "Validators mustn't make a closed chain: {}.",
-                        cycle.join(" -> ")
-                    ));
+                    problems.push(ValidatorProblem::Cycle(cycle));
                 }
                 break;
             }
             let Some(def) = defs.iter().find(|d| d.name == next) else {
-                problems.push(format!(
-                    "validator `{}`: `next` names `{next}`, which is not declared",
-                    current.name
-                ));
+                problems.push(ValidatorProblem::Invalid {
+                    validator: current.name,
+                    message: format!(
+                        "validator `{}`: `next` names `{next}`, which is not declared",
+                        current.name
+                    ),
+                });
                 break;
             };
             path.push(next);

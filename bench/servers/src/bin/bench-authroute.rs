@@ -8,9 +8,8 @@
 
 use std::sync::Arc;
 
-use authroute::__private::{HandlerFuture, RequestContext, RouteDef, finish_http};
 use authroute::directory::{MemoryDirectory, NewUser, PasswordHasher};
-use authroute::{App, Claims, Json, Uid, route, validator};
+use authroute::{App, Claims, Json, RouteSet, Uid, route, routes, validator};
 use authroute_bench_servers::{SUBJECT, WhoAmI, announce, listen_addr};
 use serde::Deserialize;
 use tokio::net::TcpListener;
@@ -51,31 +50,19 @@ async fn none_whoami() -> Json<WhoAmI> {
     })
 }
 
-/// The handler of the synthetic routes, written the way `#[route]` expands an argument-less
-/// `auth = "none"` handler.
-fn extra_handler(ctx: RequestContext) -> HandlerFuture {
-    Box::pin(async move {
-        let body = Json(WhoAmI {
-            sub: SUBJECT.to_string(),
-        });
-        finish_http(ctx, body)
+/// The handler of the synthetic routes, mounted under one prefix per route.
+#[route("/items/{id}", methods = ["GET"], auth = "none")]
+async fn extra_items() -> Json<WhoAmI> {
+    Json(WhoAmI {
+        sub: SUBJECT.to_string(),
     })
 }
 
-/// N routes built at run time: compiling thousands of `#[route]` handlers would measure the
-/// compiler, not the router. Leaked because the registry holds `&'static` definitions.
-fn extra_routes(count: usize) -> impl Iterator<Item = &'static RouteDef> {
-    (0..count).map(|i| {
-        let def = RouteDef {
-            path: Box::leak(format!("/extra/{i}/items/{{id}}").into_boxed_str()),
-            methods: &["GET"],
-            auth: "none",
-            json: false,
-            cors: None,
-            handler: extra_handler,
-            name: "bench_authroute::extra_handler",
-        };
-        &*Box::leak(Box::new(def))
+/// N routes `/extra/{i}/items/{id}` built at run time: compiling thousands of `#[route]`
+/// handlers would measure the compiler, not the router.
+fn extra_routes(count: usize) -> RouteSet {
+    (0..count).fold(RouteSet::new(), |set, i| {
+        set.merge(routes![extra_items].nest(&format!("/extra/{i}")))
     })
 }
 
@@ -104,7 +91,8 @@ async fn main() {
         .expect("an empty directory accepts a user");
     let app = App::builder()
         .directory(Arc::new(directory))
-        .__extra_routes(extra_routes(extra_route_count()))
+        .routes(routes![jwt_whoami, jwt_constant, none_whoami])
+        .routes(extra_routes(extra_route_count()))
         .build()
         .await
         .unwrap_or_else(|err| {

@@ -6,21 +6,23 @@ use std::sync::{Arc, Mutex};
 use bytes::Bytes;
 use http::{HeaderValue, header};
 
-use crate::app::App;
+use super::Pipeline;
 use crate::auth::Identity;
-use crate::dispatch::RouteEntry;
+use crate::compile::table::RouteEntry;
 use crate::response::{HttpError, IntoResponse, Response};
 use crate::rpc::{self, IntoRpcResult, RpcCall, RpcError};
+use crate::services::Services;
 
-/// Everything a handler's arguments are extracted from. Built by the dispatcher; generated code
+/// Everything a handler's arguments are extracted from. Built by the pipeline; generated code
 /// only moves it around.
 #[derive(Debug)]
 pub struct RequestContext {
     pub(crate) head: http::request::Parts,
+    /// Read only after authentication succeeded.
     pub(crate) body: Bytes,
     pub(crate) params: Vec<(String, String)>,
     pub(crate) identity: Identity,
-    pub(crate) app: App,
+    pub(crate) pipeline: Arc<Pipeline>,
     pub(crate) route: Arc<RouteEntry>,
     pub(crate) rpc: Option<RpcCall>,
     /// `Set-Cookie` values decided before the handler ran (cookie mode).
@@ -30,6 +32,10 @@ pub struct RequestContext {
 }
 
 impl RequestContext {
+    pub(crate) fn services(&self) -> &Arc<Services> {
+        &self.pipeline.services
+    }
+
     /// Renders an extraction failure in the route's dialect (plain JSON or JSON-RPC).
     #[doc(hidden)]
     pub fn reject(self, rejection: HttpError) -> Response {

@@ -1,0 +1,236 @@
+//! The per-request path over the compiled route table: route, CORS preflight, authenticate
+//! (from the head alone, before any body byte is read), read the body, extract, call the
+//! handler, finish the response. Every failure is a response; nothing here panics.
+
+mod body;
+mod context;
+mod cors;
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use bytes::Bytes;
+use http::{Method, Request, StatusCode, header};
+use http_body::Body;
+
+pub use context::{RequestContext, finish_http, finish_json};
+
+use crate::auth::AuthFailure;
+use crate::compile::table::{RouteEntry, RouteTable};
+use crate::jwt::config::Validators;
+use crate::response::{Response, error_response};
+use crate::rpc;
+use crate::services::Services;
+
+/// The compiled application: its route table, validators and shared services.
+#[derive(Debug)]
+pub(crate) struct Pipeline {
+    pub table: RouteTable,
+    pub validators: Validators,
+    pub services: Arc<Services>,
+}
+
+impl Pipeline {
+    /// Serves one request and logs it on `authroute::request`.
+    pub(crate) async fn handle<B>(self: &Arc<Self>, request: Request<B>) -> Response
+    where
+        B: Body<Data = Bytes> + Send,
+        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        let started = Instant::now();
+        // Dispatch consumes the request: keep what the log line needs, only if it is wanted.
+        let logged = tracing::enabled!(target: "authroute::request", tracing::Level::INFO)
+            .then(|| (request.method().clone(), request.uri().path().to_owned()));
+        let (response, auth) = self.dispatch(request).await;
+        let Some((method, path)) = logged else {
+            return response;
+        };
+        tracing::info!(
+            target: "authroute::request",
+            method = %method,
+            path = %path.escape_debug(),
+            auth = auth.unwrap_or("-"),
+            status = response.status().as_u16(),
+            latency_us = started.elapsed().as_micros() as u64,
+        );
+        response
+    }
+
+    async fn dispatch<B>(self: &Arc<Self>, request: Request<B>) -> (Response, Option<&'static str>)
+    where
+        B: Body<Data = Bytes> + Send,
+        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        let (head, body) = request.into_parts();
+        let Some((entry, path_params)) = self.table.at(head.uri.path()) else {
+            return (not_found(), None);
+        };
+
+        if head.method == Method::OPTIONS
+            && let Some(requested) = head.headers.get(header::ACCESS_CONTROL_REQUEST_METHOD)
+            && let Some(route) = Method::from_bytes(requested.as_bytes())
+                .ok()
+                .and_then(|m| entry.route_for(&m))
+            && route.cors_origin.is_some()
+        {
+            return (
+                cors::preflight(route, &head.headers),
+                Some(route.def.auth_name),
+            );
+        }
+
+        let Some(route) = entry.route_for(&head.method).cloned() else {
+            let mut response = error_response(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this path does not accept this method",
+            );
+            response
+                .headers_mut()
+                .insert(header::ALLOW, entry.allow.clone());
+            return (response, None);
+        };
+        let auth_name = route.def.auth_name;
+        let params: Vec<(String, String)> = path_params
+            .iter()
+            .map(|(k, v)| (k.to_string(), percent_decode(v)))
+            .collect();
+
+        let services = &self.services;
+        let mut identity = match route.auth.authenticate(services.auth_env(), &head).await {
+            Ok(identity) => identity,
+            Err(failure) => return (self.auth_failure(&route, failure), Some(auth_name)),
+        };
+
+        let config = &services.config;
+        let body = match body::read_body(
+            &head.headers,
+            body,
+            config.body_limit,
+            config.body_timeout,
+        )
+        .await
+        {
+            Ok(body) => body,
+            Err(response) => return (route_error(&route, response), Some(auth_name)),
+        };
+
+        let rpc = if route.def.json {
+            match rpc::parse_call(&body) {
+                Ok(call) => Some(call),
+                Err(err) => {
+                    let response = rpc::error_response(None, &err);
+                    return (route_error(&route, response), Some(auth_name));
+                }
+            }
+        } else {
+            None
+        };
+
+        let set_cookies = identity.set_cookie.take().into_iter().collect();
+        let ctx = RequestContext {
+            head,
+            body,
+            params,
+            identity,
+            pipeline: self.clone(),
+            route: route.clone(),
+            rpc,
+            set_cookies,
+            handler_cookies: None,
+        };
+        let handler = CatchUnwind((route.def.handler)(ctx));
+        let response = match tokio::time::timeout(config.handler_timeout, handler).await {
+            Ok(Ok(response)) => response,
+            Ok(Err(())) => {
+                tracing::error!(handler = route.def.name, "handler panicked");
+                let response = error_response(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal_error",
+                    "the handler failed",
+                );
+                route_error(&route, response)
+            }
+            Err(_elapsed) => {
+                tracing::error!(
+                    handler = route.def.name,
+                    timeout_ms = config.handler_timeout.as_millis() as u64,
+                    "handler timed out"
+                );
+                let response = error_response(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "handler_timeout",
+                    "the handler did not answer in time",
+                );
+                route_error(&route, response)
+            }
+        };
+        (response, Some(auth_name))
+    }
+
+    fn auth_failure(&self, route: &RouteEntry, failure: AuthFailure) -> Response {
+        let realm = &self.services.config.realm;
+        let response = match failure {
+            AuthFailure::Refused(err) => {
+                tracing::debug!(route = &*route.path, reason = %err.description(), "authentication refused");
+                if route.def.json {
+                    let mut response = rpc::error_response(None, &rpc::RpcError::from(&err));
+                    err.add_headers(&mut response, realm);
+                    response
+                } else {
+                    err.into_response(realm)
+                }
+            }
+            AuthFailure::Internal(reason) => {
+                tracing::error!(route = &*route.path, %reason, "authentication backend failed");
+                error_response(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "temporarily_unavailable",
+                    "the authentication backend is unavailable",
+                )
+            }
+        };
+        route_error(route, response)
+    }
+}
+
+/// Adds the route's CORS header to an error response.
+fn route_error(route: &RouteEntry, mut response: Response) -> Response {
+    route.add_cors_headers(response.headers_mut());
+    response
+}
+
+fn not_found() -> Response {
+    error_response(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "no route matches this path",
+    )
+}
+
+fn percent_decode(value: &str) -> String {
+    percent_encoding::percent_decode_str(value)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// Turns a handler panic into an error value so that one bad handler never takes the
+/// connection or the server down.
+struct CatchUnwind<F>(F);
+
+impl<F: Future + Unpin> Future for CatchUnwind<F> {
+    type Output = Result<F::Output, ()>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let inner = &mut self.0;
+        match std::panic::catch_unwind(AssertUnwindSafe(|| Pin::new(inner).poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(value)) => Poll::Ready(Ok(value)),
+            Err(_) => Poll::Ready(Err(())),
+        }
+    }
+}

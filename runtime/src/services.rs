@@ -1,0 +1,41 @@
+//! What the per-request code shares: the stores, the clock, the settings and the application
+//! state. Built once by [`crate::AppBuilder::build`]; auth families see narrow views of it.
+
+use std::sync::Arc;
+
+use crate::auth::AuthEnv;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::directory::Directory;
+use crate::identity::Uid;
+use crate::session::SessionStore;
+use crate::state::StateMap;
+
+/// The application's shared services.
+#[derive(Debug)]
+pub(crate) struct Services {
+    pub directory: Arc<dyn Directory>,
+    pub sessions: Arc<dyn SessionStore>,
+    pub clock: Arc<dyn Clock>,
+    pub config: Config,
+    pub state: StateMap,
+}
+
+impl Services {
+    /// The view auth methods get.
+    pub(crate) fn auth_env(&self) -> AuthEnv<'_> {
+        AuthEnv {
+            sessions: &*self.sessions,
+            directory: &*self.directory,
+            clock: &*self.clock,
+            session_ttl: self.config.session_ttl_secs(),
+            // Startup checks guarantee a public uid wherever `public` is used.
+            public_uid: self.config.public_uid.unwrap_or(Uid(0)),
+            state: &self.state,
+        }
+    }
+
+    pub(crate) fn now(&self) -> i64 {
+        self.clock.now()
+    }
+}
