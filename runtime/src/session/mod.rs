@@ -2,6 +2,9 @@
 //!
 //! The runtime only talks to the [`SessionStore`] trait. Two implementations ship:
 //! [`MemorySessionStore`] and [`SqliteSessionStore`] (sessions survive a restart).
+//!
+//! Stores never return an expired session but keep it until [`SessionStore::expire`] runs; a
+//! [`Sweeper`] calls it in the background at a fixed interval.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -14,10 +17,12 @@ mod conformance;
 mod id;
 mod memory;
 mod sqlite;
+mod sweeper;
 
 pub use id::{SESSION_ID_LEN, is_well_formed_session_id, new_session_id};
 pub use memory::MemorySessionStore;
 pub use sqlite::SqliteSessionStore;
+pub use sweeper::{MIN_SWEEP_INTERVAL, Sweeper};
 
 /// Name of the session cookie (Odoo's).
 pub const SESSION_COOKIE: &str = "session_id";
