@@ -1,6 +1,7 @@
 //! An in-memory directory, for tests and small applications.
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt;
 use std::future::ready;
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -10,9 +11,10 @@ use crate::identity::{PartnerId, Uid};
 
 /// Users and partners held in memory; ids count from 1 in insertion order.
 ///
-/// Every future it returns is ready at once. Password checks run argon2 inline, on the calling
-/// thread: fine for tests, but prefer [`SqliteDirectory`](super::SqliteDirectory) (which hashes
-/// off the async workers) under load with production hash costs.
+/// Lookups are answered at once. Password checks ([`Directory::authenticate`]) run on tokio's
+/// blocking pool behind the hasher's bound
+/// ([`PasswordHasher::max_concurrent_checks`]), so `authenticate` must be awaited inside a tokio
+/// runtime. Seeding ([`add_user`](Self::add_user)) hashes on the calling thread.
 ///
 /// ```
 /// use authroute::directory::{Directory, MemoryDirectory, NewUser, PasswordHasher};
@@ -27,13 +29,24 @@ use crate::identity::{PartnerId, Uid};
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug)]
 pub struct MemoryDirectory {
     hasher: PasswordHasher,
     data: RwLock<Data>,
 }
 
-#[derive(Debug, Default)]
+impl fmt::Debug for MemoryDirectory {
+    /// The hasher and the counts; never the users' password hashes.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let data = self.read();
+        f.debug_struct("MemoryDirectory")
+            .field("hasher", &self.hasher)
+            .field("users", &data.users.len())
+            .field("partners", &data.partners.len())
+            .finish()
+    }
+}
+
+#[derive(Default)]
 struct Data {
     partners: BTreeMap<PartnerId, Partner>,
     users: BTreeMap<Uid, (User, Option<String>)>,
@@ -135,7 +148,7 @@ impl Directory for MemoryDirectory {
                 })
             })
         };
-        Box::pin(ready(Ok(self.hasher.check_login(password, row))))
+        Box::pin(self.hasher.check_login(password, row))
     }
 
     fn user(&self, uid: Uid) -> BoxFuture<'_, Result<Option<User>, DirectoryError>> {
@@ -165,7 +178,42 @@ impl Directory for MemoryDirectory {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
+    use crate::directory::conformance::{self, DEMO};
+
+    fn with_demo(hasher: PasswordHasher) -> std::future::Ready<Arc<dyn Directory>> {
+        let dir = MemoryDirectory::new(hasher);
+        let uid = dir
+            .add_user(NewUser::new("Marc Demo").login("demo").password("demo"))
+            .unwrap();
+        assert_eq!(uid, DEMO);
+        ready(Arc::new(dir))
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn checks_never_exceed_the_bound() {
+        conformance::checks_never_exceed_the_bound(with_demo).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn checks_run_up_to_the_bound() {
+        conformance::checks_run_up_to_the_bound(with_demo).await;
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn runtime_stays_responsive_during_a_check() {
+        conformance::runtime_stays_responsive(with_demo).await;
+    }
+
+    #[test]
+    fn debug_shows_no_password_hash() {
+        let dir = seeded();
+        let text = format!("{dir:?}");
+        assert!(!text.contains("argon2"), "{text}");
+        assert!(text.contains("users: 3"), "{text}");
+    }
 
     fn seeded() -> MemoryDirectory {
         let dir = MemoryDirectory::new(PasswordHasher::fast_for_tests());

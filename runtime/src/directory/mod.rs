@@ -11,6 +11,8 @@ use std::pin::Pin;
 
 use crate::identity::{PartnerId, Uid};
 
+#[cfg(test)]
+mod conformance;
 mod memory;
 mod password;
 mod sqlite;

@@ -13,7 +13,9 @@ use crate::sqlite::{self, Db, DbError};
 /// [`SqliteSessionStore`](crate::session::SqliteSessionStore).
 ///
 /// All database work and password hashing run on tokio's blocking pool, so every method must be
-/// awaited inside a tokio runtime.
+/// awaited inside a tokio runtime. Password checks ([`Directory::authenticate`]) also wait for
+/// one of the hasher's permits ([`PasswordHasher::max_concurrent_checks`]); the connection is
+/// not held meanwhile.
 ///
 /// ```
 /// use authroute::directory::{Directory, NewUser, PasswordHasher, SqliteDirectory};
@@ -158,13 +160,14 @@ impl Directory for SqliteDirectory {
         login: &'a str,
         password: &'a str,
     ) -> BoxFuture<'a, Result<Option<Uid>, DirectoryError>> {
-        let (login, password) = (login.to_owned(), password.to_owned());
-        let (conn, hasher) = (self.db.connection(), self.hasher.clone());
+        let login = login.to_owned();
         Box::pin(async move {
-            sqlite::blocking(move || -> Result<_, DbError> {
-                // Release the connection before the (slow) password check.
-                let row = sqlite::lock(&conn)
-                    .prepare_cached("SELECT id, password_hash, active FROM users WHERE login = ?1")?
+            let row = self
+                .db
+                .call(move |c| {
+                    c.prepare_cached(
+                        "SELECT id, password_hash, active FROM users WHERE login = ?1",
+                    )?
                     .query_row([&login], |r| {
                         Ok(LoginRow {
                             uid: Uid(r.get(0)?),
@@ -172,12 +175,12 @@ impl Directory for SqliteDirectory {
                             active: r.get(2)?,
                         })
                     })
-                    .optional()?;
-                Ok(hasher.check_login(&password, row))
-            })
-            .await
-            .and_then(|inner| inner)
-            .map_err(storage)
+                    .optional()
+                })
+                .await
+                .map_err(storage)?;
+            // The connection is free again: the (slow) check waits for its own permit.
+            self.hasher.check_login(password, row).await
         })
     }
 
@@ -232,7 +235,10 @@ impl Directory for SqliteDirectory {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
+    use crate::directory::conformance::{self, DEMO};
 
     struct Fixture {
         _tmp: tempfile::TempDir,
@@ -277,6 +283,48 @@ mod tests {
         assert_eq!(dir.add_user(user).await.unwrap(), Uid(2));
         let user = NewUser::new("Public user").partner(public).inactive();
         assert_eq!(dir.add_user(user).await.unwrap(), Uid(3));
+    }
+
+    /// A directory in a new file with login `demo` / `demo`; the file lives as long as `f`.
+    fn with_demo(
+        f: &Fixture,
+    ) -> impl FnOnce(PasswordHasher) -> BoxFuture<'static, Arc<dyn Directory>> {
+        let path = f.path.clone();
+        move |hasher| {
+            Box::pin(async move {
+                let dir = SqliteDirectory::open(&path, hasher).await.unwrap();
+                let user = NewUser::new("Marc Demo").login("demo").password("demo");
+                assert_eq!(dir.add_user(user).await.unwrap(), DEMO);
+                Arc::new(dir) as Arc<dyn Directory>
+            })
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn checks_never_exceed_the_bound() {
+        let f = fixture();
+        conformance::checks_never_exceed_the_bound(with_demo(&f)).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn checks_run_up_to_the_bound() {
+        let f = fixture();
+        conformance::checks_run_up_to_the_bound(with_demo(&f)).await;
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn runtime_stays_responsive_during_a_check() {
+        let f = fixture();
+        conformance::runtime_stays_responsive(with_demo(&f)).await;
+    }
+
+    #[tokio::test]
+    async fn debug_shows_no_password_hash() {
+        let f = fixture();
+        let dir = open(&f.path).await;
+        seed_if_empty(&dir).await;
+        let text = format!("{dir:?}");
+        assert!(!text.contains("argon2"), "{text}");
     }
 
     #[tokio::test]

@@ -97,3 +97,21 @@ pub(crate) async fn concurrent_creates_are_distinct(store: Arc<dyn SessionStore>
     }
     assert_eq!(ids.len(), 32);
 }
+
+pub(crate) async fn debug_shows_no_session_id(store: &dyn SessionStore) {
+    let s = store.create(Uid(7), T0, HOUR).await.unwrap();
+    let session = format!("{s:?}");
+    assert!(!session.contains(&s.id), "{session}");
+    assert!(session.contains(r#"id: "[redacted]""#), "{session}");
+    for field in [
+        "uid: Uid(7)",
+        "created_at: 1700000000",
+        "expires_at: 1700003600",
+    ] {
+        assert!(session.contains(field), "{session}");
+    }
+    let loaded = store.load(&s.id, T0).await.unwrap().unwrap();
+    assert!(!format!("{loaded:?}").contains(&s.id));
+    let store_text = format!("{store:?}");
+    assert!(!store_text.contains(&s.id), "{store_text}");
+}

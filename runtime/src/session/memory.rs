@@ -1,6 +1,7 @@
 //! An in-memory session store: sessions are lost on restart.
 
 use std::collections::HashMap;
+use std::fmt;
 use std::future::ready;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -23,9 +24,18 @@ use crate::identity::Uid;
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct MemorySessionStore {
     sessions: Mutex<HashMap<String, Session>>,
+}
+
+impl fmt::Debug for MemorySessionStore {
+    /// How many sessions are stored; never their ids.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MemorySessionStore")
+            .field("sessions", &self.len())
+            .finish()
+    }
 }
 
 impl MemorySessionStore {
@@ -145,6 +155,11 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn concurrent_creates_are_distinct() {
         conformance::concurrent_creates_are_distinct(Arc::new(MemorySessionStore::new())).await;
+    }
+
+    #[tokio::test]
+    async fn debug_shows_no_session_id() {
+        conformance::debug_shows_no_session_id(&MemorySessionStore::new()).await;
     }
 
     #[tokio::test]

@@ -2,7 +2,11 @@
 //!
 //! The runtime only talks to the [`SessionStore`] trait. Two implementations ship:
 //! [`MemorySessionStore`] and [`SqliteSessionStore`] (sessions survive a restart).
+//!
+//! Stores never return an expired session but keep it until [`SessionStore::expire`] runs; a
+//! [`Sweeper`] calls it in the background at a fixed interval.
 
+use std::fmt;
 use std::path::PathBuf;
 
 use crate::directory::BoxFuture;
@@ -13,16 +17,34 @@ mod conformance;
 mod id;
 mod memory;
 mod sqlite;
+mod sweeper;
 
 pub use id::{SESSION_ID_LEN, is_well_formed_session_id, new_session_id};
 pub use memory::MemorySessionStore;
 pub use sqlite::SqliteSessionStore;
+pub use sweeper::{MIN_SWEEP_INTERVAL, Sweeper};
 
 /// Name of the session cookie (Odoo's).
 pub const SESSION_COOKIE: &str = "session_id";
 
 /// A logged-in session.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// The id is a bearer credential: `Debug` prints it as `"[redacted]"`.
+///
+/// ```
+/// use authroute::{Session, Uid};
+///
+/// let session = Session {
+///     id: "ZXhhbXBsZS1zZXNzaW9uLWlk".into(),
+///     uid: Uid(2),
+///     created_at: 1_000,
+///     expires_at: 4_600,
+/// };
+/// let text = format!("{session:?}");
+/// assert!(text.contains(r#"id: "[redacted]""#) && text.contains("uid: Uid(2)"));
+/// assert!(!text.contains(&session.id));
+/// ```
+#[derive(Clone, PartialEq, Eq)]
 pub struct Session {
     /// Opaque random id (at least 128 bits from the OS RNG, URL-safe text).
     pub id: String,
@@ -32,6 +54,17 @@ pub struct Session {
     pub created_at: i64,
     /// Expiry time, seconds since the Unix epoch; the session is gone at and after it.
     pub expires_at: i64,
+}
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("id", &"[redacted]")
+            .field("uid", &self.uid)
+            .field("created_at", &self.created_at)
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
 }
 
 /// What can go wrong when talking to a session store.

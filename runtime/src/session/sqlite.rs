@@ -230,6 +230,11 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn debug_shows_no_session_id() {
+        conformance::debug_shows_no_session_id(&Fixture::new().store().await).await;
+    }
+
+    #[tokio::test]
     async fn sessions_survive_reopen() {
         let f = Fixture::new();
         let store = f.store().await;

@@ -79,16 +79,11 @@ impl Db {
         let conn = Arc::clone(&self.conn);
         Ok(blocking(move || f(&mut lock(&conn))).await??)
     }
-
-    /// The shared connection, for blocking work that must release it early (see [`lock`]).
-    pub(crate) fn connection(&self) -> Arc<Mutex<Connection>> {
-        Arc::clone(&self.conn)
-    }
 }
 
 /// Locks the connection. A panic while it was held cannot leave it unusable (an open transaction
 /// rolls back when dropped during unwinding), so a poisoned lock is recovered.
-pub(crate) fn lock(conn: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+fn lock(conn: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
     conn.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
