@@ -114,6 +114,7 @@ pub mod kind;
 mod registry;
 mod response;
 pub mod rpc;
+mod secret;
 mod server;
 pub mod session;
 mod sqlite;
@@ -131,6 +132,7 @@ pub use extract::{
 pub use identity::{PartnerId, Uid};
 pub use response::{HttpError, IntoResponse, Json, Response};
 pub use rpc::{IntoRpcResult, RpcError};
+pub use secret::Secret;
 pub use server::ServerHandle;
 pub use session::{Session, SessionStore};
 
