@@ -29,11 +29,11 @@ pub struct Config {
     /// `Secure` attribute of the session cookie (default on).
     pub secure_session_cookie: bool,
     /// Secret signing cookie-mode tokens (default: `AUTHROUTE_COOKIE_SECRET`).
-    pub cookie_secret: Option<Vec<u8>>,
+    pub cookie_secret: Option<crate::Secret<Vec<u8>>>,
     /// JWKS fetching and caching.
     pub jwks: crate::jwt::jwks::JwksSettings,
     /// Values for `env("VAR")` references, taking precedence over the process environment.
-    pub vars: std::collections::HashMap<String, String>,
+    pub vars: std::collections::HashMap<String, crate::Secret<String>>,
 }
 
 impl Default for Config {
@@ -220,14 +220,16 @@ impl AppBuilder {
     /// The secret that signs cookie-mode tokens (at least 32 bytes). Without it, the
     /// `AUTHROUTE_COOKIE_SECRET` environment variable is read at startup.
     pub fn cookie_secret(mut self, secret: impl Into<Vec<u8>>) -> Self {
-        self.config.cookie_secret = Some(secret.into());
+        self.config.cookie_secret = Some(crate::Secret::new(secret.into()));
         self
     }
 
     /// A value for a validator's `env("VAR")` reference, taking precedence over the process
     /// environment: configuration from a file, a secret manager, or a test.
     pub fn var(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.config.vars.insert(name.into(), value.into());
+        self.config
+            .vars
+            .insert(name.into(), crate::Secret::new(value.into()));
         self
     }
 
@@ -256,7 +258,7 @@ impl AppBuilder {
         if self.config.cookie_secret.is_none() {
             self.config.cookie_secret = std::env::var("AUTHROUTE_COOKIE_SECRET")
                 .ok()
-                .map(String::into_bytes);
+                .map(|secret| crate::Secret::new(secret.into_bytes()));
         }
         let directory = self.directory.unwrap_or_else(crate::defaults::directory);
         let sessions = self.sessions.unwrap_or_else(crate::defaults::sessions);
@@ -273,7 +275,7 @@ impl AppBuilder {
         }
 
         let (validators, mut validator_problems, _) = jwt_config::resolve_all(
-            self.config.cookie_secret.as_deref(),
+            self.config.cookie_secret.as_ref(),
             &clock,
             &self.config.jwks,
             &self.config.vars,

@@ -97,6 +97,10 @@
 //! Configuration mistakes (short HMAC secrets, unreadable or wrong-kind keys, missing
 //! environment variables, duplicate routes or validators, chain cycles, unknown static users)
 //! are compile errors or startup errors, never per-request 500s.
+//!
+//! Secrets (HMAC secrets, the cookie secret, values given with [`AppBuilder::var`]) are held in
+//! a [`Secret`], whose `Debug` prints `[redacted]`: the `Debug` of the configuration, of a
+//! validator or of a key never shows one, and neither does the log.
 #![deny(missing_docs)]
 
 mod app;

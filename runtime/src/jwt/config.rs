@@ -237,16 +237,21 @@ impl Validators {
     }
 }
 
+/// Values given with `AppBuilder::var`, by variable name.
+pub(crate) type Vars = HashMap<String, Secret<String>>;
+
 /// Reads an environment source; `Err` names the variable.
 pub(crate) fn resolve_value(
     source: &ValueSource,
     validator: &str,
     field: &str,
-    vars: &HashMap<String, String>,
+    vars: &Vars,
 ) -> Result<(String, bool), String> {
     match source {
         ValueSource::Literal(value) => Ok((value.to_string(), false)),
-        ValueSource::Env { var, .. } if vars.contains_key(*var) => Ok((vars[*var].clone(), false)),
+        ValueSource::Env { var, .. } if vars.contains_key(*var) => {
+            Ok((vars[*var].expose().clone(), false))
+        }
         ValueSource::Env { var, default } => match std::env::var(var) {
             Ok(value) => Ok((value, false)),
             Err(std::env::VarError::NotUnicode(_)) => Err(format!(
@@ -264,11 +269,12 @@ pub(crate) fn resolve_value(
 
 /// Resolves every registered validator; returns the ready ones and every problem found.
 pub(crate) fn resolve_all(
-    cookie_secret: Option<&[u8]>,
+    cookie_secret: Option<&Secret<Vec<u8>>>,
     clock: &Arc<dyn Clock>,
     jwks: &JwksSettings,
-    vars: &HashMap<String, String>,
+    vars: &Vars,
 ) -> (Validators, Vec<String>, Vec<&'static ValidatorDef>) {
+    let cookie_secret = cookie_secret.map(|secret| secret.expose().as_slice());
     let defs: Vec<&'static ValidatorDef> = inventory::iter::<ValidatorDef>.into_iter().collect();
     let mut problems = Vec::new();
     let mut validators = Validators::default();
@@ -296,7 +302,7 @@ fn resolve(
     cookie_secret: Option<&[u8]>,
     clock: &Arc<dyn Clock>,
     jwks: &JwksSettings,
-    vars: &HashMap<String, String>,
+    vars: &Vars,
 ) -> Result<Validator, Vec<String>> {
     let mut problems = Vec::new();
     let name = def.name;
@@ -385,7 +391,7 @@ fn resolve_key(
     issuer: &str,
     clock: &Arc<dyn Clock>,
     jwks: &JwksSettings,
-    vars: &HashMap<String, String>,
+    vars: &Vars,
 ) -> Result<(VerificationKey, Option<HmacSecret>), String> {
     let name = def.name;
     let location = match def.key {
@@ -418,7 +424,7 @@ fn resolve_key(
 fn static_key(
     def: &'static ValidatorDef,
     alg: Algorithm,
-    vars: &HashMap<String, String>,
+    vars: &Vars,
 ) -> Result<(VerifyingKey, Option<HmacSecret>), String> {
     let name = def.name;
     match def.key {
@@ -570,7 +576,7 @@ mod tests {
             None,
             &clock,
             &JwksSettings::default(),
-            &HashMap::new(),
+            &Vars::new(),
         )
         .expect("the literal validator resolves");
         assert_eq!(
