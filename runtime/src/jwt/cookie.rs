@@ -79,6 +79,48 @@ impl CookieMode {
             .same_site(same_site)
             .max_age(cookie::time::Duration::seconds(self.settings.max_age))
             .build();
-        HeaderValue::from_str(&cookie.to_string()).ok()
+        let mut value = HeaderValue::from_str(&cookie.to_string()).ok()?;
+        // The cookie holds a token: its `Debug` (say, of a handler's context) prints `Sensitive`.
+        value.set_sensitive(true);
+        Some(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jwt::policy::parse;
+
+    const SECRET: &[u8] = b"a-cookie-secret-for-the-unit-test-LEAK!!";
+
+    #[test]
+    fn neither_the_mode_nor_the_cookie_shows_a_secret_in_debug() {
+        let settings = CookieDef {
+            name: "authorization",
+            path: "/",
+            max_age: 600,
+            secure: true,
+            same_site: "Strict",
+        };
+        let audience = ["api".to_string()];
+        let mode = CookieMode::new(settings, "me", &audience, SECRET);
+        let claims = serde_json::json!({"aud": "api", "iss": "me", "exp": 2_000});
+        let encoding = EncodingKey::from_secret(SECRET);
+        let token =
+            jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &encoding).unwrap();
+        let verified = parse(&token, &mode.policy)
+            .unwrap()
+            .verify(&mode.decoding, &mode.policy, 1_000)
+            .unwrap();
+        let cookie = mode.issue(&verified, "me", &audience, 1_000).unwrap();
+        let jwt = cookie.to_str().unwrap();
+        assert!(jwt.starts_with("authorization=ey"), "{jwt}");
+        assert_eq!(format!("{cookie:?}"), "Sensitive");
+        let output: String = format!("{mode:#?}").split_whitespace().collect();
+        assert!(!output.contains("LEAK"), "{output}");
+        assert!(
+            !output.contains(&format!("{SECRET:?}").replace(' ', "")),
+            "{output}"
+        );
     }
 }
