@@ -24,12 +24,14 @@ use crate::config::Config;
 use crate::directory::Directory;
 use crate::extract::{FromRequest, Sealed};
 use crate::identity::Uid;
-use crate::pipeline::{Pipeline, RequestContext};
+use crate::pipeline::Pipeline;
+use crate::request::RequestContext;
 use crate::response::{HttpError, Response};
 use crate::route_set::RouteSet;
+use crate::secret::Secret;
 use crate::server::{self, ServerHandle, ServerSettings};
 use crate::services::Services;
-use crate::session::SessionStore;
+use crate::session::{SessionStore, Sweeper};
 use crate::state::StateMap;
 
 /// A configured application: the compiled route table plus its stores. Cheap to clone.
@@ -183,9 +185,13 @@ impl Sealed for App {}
 /// The application itself, as a handler argument: stores, configuration, routes.
 impl<K> FromRequest<K> for App {
     fn from_request(ctx: &mut RequestContext) -> Result<Self, HttpError> {
-        Ok(App {
-            pipeline: ctx.pipeline.clone(),
-        })
+        match ctx.app.clone().downcast::<Pipeline>() {
+            Ok(pipeline) => Ok(App { pipeline }),
+            Err(_) => Err(HttpError::new(
+                http::StatusCode::INTERNAL_SERVER_ERROR,
+                "internal error while preparing the request",
+            )),
+        }
     }
 }
 
@@ -231,7 +237,9 @@ impl AppBuilder {
 
     /// Serves the routes of `set` (added to those of earlier calls). Without any call to
     /// `routes` or [`mount`](Self::mount), the application serves every `#[route]` in the
-    /// binary ([`RouteSet::all`]).
+    /// binary ([`RouteSet::all`]) and makes every declared validator ready at startup; with
+    /// explicit sets, only the validators their routes use (and chain to) are made ready, so
+    /// two applications in one process need only their own validators' configuration.
     pub fn routes(mut self, set: RouteSet) -> Self {
         let routes = self.routes.take().unwrap_or_default();
         self.routes = Some(routes.merge(set));
@@ -330,14 +338,16 @@ impl AppBuilder {
     /// The secret that signs cookie-mode tokens (at least 32 bytes). Without it, the
     /// `AUTHROUTE_COOKIE_SECRET` environment variable is read at startup.
     pub fn cookie_secret(mut self, secret: impl Into<Vec<u8>>) -> Self {
-        self.config.cookie_secret = Some(secret.into());
+        self.config.cookie_secret = Some(Secret::new(secret.into()));
         self
     }
 
     /// A value for a validator's `env("VAR")` reference, taking precedence over the process
     /// environment: configuration from a file, a secret manager, or a test.
     pub fn var(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.config.vars.insert(name.into(), value.into());
+        self.config
+            .vars
+            .insert(name.into(), Secret::new(value.into()));
         self
     }
 
@@ -353,15 +363,17 @@ impl AppBuilder {
         if self.config.cookie_secret.is_none() {
             self.config.cookie_secret = std::env::var("AUTHROUTE_COOKIE_SECRET")
                 .ok()
-                .map(String::into_bytes);
+                .map(|secret| Secret::new(secret.into_bytes()));
         }
         let directory = self.directory.unwrap_or_else(crate::defaults::directory);
         let sessions = self.sessions.unwrap_or_else(crate::defaults::sessions);
         let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
+        let all_routes = self.routes.is_none();
         let routes = self.routes.unwrap_or_else(RouteSet::all).into_routes();
 
         let compiled = compile::compile(Inputs {
             routes,
+            all_routes,
             config: &self.config,
             clock: &clock,
             directory: &*directory,
@@ -378,10 +390,16 @@ impl AppBuilder {
                 crate::jwt::jwks::spawn_refresher(cache);
             }
         }
+        let sweeper = Sweeper::spawn(
+            sessions.clone(),
+            clock.clone(),
+            self.config.session_sweep_interval,
+        );
         let services = Services {
             directory,
             sessions,
             clock,
+            _sweeper: sweeper,
             config: self.config,
             state: self.state,
         };

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::identity::Uid;
 use crate::jwt::jwks::JwksSettings;
+use crate::secret::Secret;
 
 /// Settings with their defaults; change them through [`crate::AppBuilder`].
 ///
@@ -20,7 +21,7 @@ use crate::jwt::jwks::JwksSettings;
 /// | `session_sweep_interval` | 10 minutes between sweeps of expired sessions |
 ///
 /// `Debug` shows no secret: the cookie secret and the values given with
-/// [`crate::AppBuilder::var`] print as `[redacted]`.
+/// [`crate::AppBuilder::var`] are [`Secret`]s and print as `[redacted]`.
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Config {
@@ -45,11 +46,11 @@ pub struct Config {
     /// `Secure` attribute of the session cookie (default on).
     pub secure_session_cookie: bool,
     /// Secret signing cookie-mode tokens (default: `AUTHROUTE_COOKIE_SECRET`).
-    pub cookie_secret: Option<Vec<u8>>,
+    pub cookie_secret: Option<Secret<Vec<u8>>>,
     /// JWKS fetching and caching.
     pub jwks: JwksSettings,
     /// Values for `env("VAR")` references, taking precedence over the process environment.
-    pub vars: HashMap<String, String>,
+    pub vars: HashMap<String, Secret<String>>,
 }
 
 impl Default for Config {
@@ -81,8 +82,6 @@ impl Config {
 
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut vars: Vec<&str> = self.vars.keys().map(String::as_str).collect();
-        vars.sort_unstable();
         f.debug_struct("Config")
             .field("realm", &self.realm)
             .field("public_uid", &self.public_uid)
@@ -94,31 +93,9 @@ impl fmt::Debug for Config {
             .field("session_ttl", &self.session_ttl)
             .field("session_sweep_interval", &self.session_sweep_interval)
             .field("secure_session_cookie", &self.secure_session_cookie)
-            .field(
-                "cookie_secret",
-                &self.cookie_secret.as_ref().map(|_| Redacted),
-            )
+            .field("cookie_secret", &self.cookie_secret)
             .field("jwks", &self.jwks)
-            .field("vars", &RedactedValues(&vars))
-            .finish()
-    }
-}
-
-struct Redacted;
-
-impl fmt::Debug for Redacted {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
-
-/// Variable names with their values hidden.
-struct RedactedValues<'a>(&'a [&'a str]);
-
-impl fmt::Debug for RedactedValues<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map()
-            .entries(self.0.iter().map(|name| (name, Redacted)))
+            .field("vars", &self.vars)
             .finish()
     }
 }

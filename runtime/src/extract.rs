@@ -21,6 +21,7 @@
 //! The body-reading arguments ([`Json<T>`], [`Form<T>`], [`Bytes`], [`RawRequest`]) see a body
 //! that was read only after the request was authenticated.
 
+use std::marker::PhantomData;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
@@ -30,8 +31,8 @@ use serde::de::DeserializeOwned;
 
 use crate::identity::Uid;
 use crate::kind;
-use crate::pipeline::RequestContext;
 use crate::registry::Needs;
+use crate::request::RequestContext;
 use crate::response::{HttpError, Json};
 use crate::services::Services;
 use crate::session::{SESSION_COOKIE, Session, SessionError};
@@ -394,11 +395,20 @@ for_all_kinds!(RawRequest, |ctx| Ok(RawRequest {
 /// }
 /// # fn main() {}
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SessionControl {
     services: Arc<Services>,
     current: Option<String>,
     cookies: Arc<Mutex<Vec<HeaderValue>>>,
+}
+
+/// The session id and cookies are credentials: only whether there is a session shows.
+impl std::fmt::Debug for SessionControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionControl")
+            .field("has_session", &self.current.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 for_all_kinds!(SessionControl, |ctx| {
@@ -467,7 +477,8 @@ impl SessionControl {
             .path("/")
             .max_age(cookie::time::Duration::seconds(max_age))
             .build();
-        if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
+        if let Ok(mut value) = HeaderValue::from_str(&cookie.to_string()) {
+            value.set_sensitive(true);
             match self.cookies.lock() {
                 Ok(mut guard) => guard.push(value),
                 Err(poisoned) => poisoned.into_inner().push(value),
@@ -538,3 +549,45 @@ pub struct ValidatorName(pub &'static str);
 
 for_kinds!(ValidatorName => [jwt], |ctx| ctx.identity.validator.map(ValidatorName).ok_or_else(|| internal("ValidatorName")));
 for_kinds!(Option<ValidatorName> => [public_or_jwt], |ctx| Ok(ctx.identity.validator.map(ValidatorName)));
+
+/// Asks argument type `T` what it needs under auth kind `K`; generated code calls
+/// `(&&NeedsOf::<T, K>::new()).declare(needs)`, which picks [`DeclareNeeds`] when `T` is an
+/// argument of kind `K` and the silent [`DeclareNothing`] otherwise, so that a wrong argument is
+/// reported once, by its extraction.
+pub struct NeedsOf<T, K>(PhantomData<fn() -> (T, K)>);
+
+impl<T, K> NeedsOf<T, K> {
+    /// The probe.
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Self {
+        NeedsOf(PhantomData)
+    }
+}
+
+impl<T, K> std::fmt::Debug for NeedsOf<T, K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NeedsOf")
+    }
+}
+
+/// The probe's answer for real arguments.
+pub trait DeclareNeeds {
+    /// Records the argument's needs.
+    fn declare(&self, needs: &mut Needs);
+}
+
+impl<T: FromRequest<K>, K> DeclareNeeds for &NeedsOf<T, K> {
+    fn declare(&self, needs: &mut Needs) {
+        T::needs(needs);
+    }
+}
+
+/// The probe's answer for types that are not arguments of the kind: nothing.
+pub trait DeclareNothing {
+    /// Does nothing.
+    fn declare(&self, needs: &mut Needs);
+}
+
+impl<T, K> DeclareNothing for NeedsOf<T, K> {
+    fn declare(&self, _needs: &mut Needs) {}
+}

@@ -97,21 +97,38 @@
 //! Configuration mistakes (short HMAC secrets, unreadable or wrong-kind keys, missing
 //! environment variables, duplicate routes or validators, chain cycles, unknown static users)
 //! are compile errors or startup errors, never per-request 500s.
+//!
+//! Secrets (HMAC secrets, the cookie secret, values given with [`AppBuilder::var`]) are held in
+//! a [`Secret`], whose `Debug` prints `[redacted]`: the `Debug` of the configuration, of a
+//! validator or of a key never shows one, and neither does the log.
 #![deny(missing_docs)]
 
-// Layers, bottom to top; each module uses only those above it in this list (and the leaf
-// helpers: clock, identity, kind, error, response, rpc, jwt, directory, session).
+// The layers, top to bottom; a module uses only the ones below it:
+//   app           App and AppBuilder: gather, compile, serve
+//   server        serves any tower Service (hyper): accept loop, head timeout, shutdown
+//   pipeline      per request: route, preflight, authenticate (head only), body, handler
+//   compile       startup: descriptors + config + stores -> route table, or every problem
+//   extract       handler arguments, typed by auth kind
+//   auth          where the caller is identified; auth/jwt.rs checks bearer tokens
+//   route_set     which declared routes an application serves, under which prefix
+//   registry      what the macros declare: descriptors linked by reference
+//   request       what user code sees of a request: RequestContext, AuthRequest, Identity
+//   services      the shared stores, clock, settings and state
+//   config, state, cookie_header, and the leaves: jwt (decoding policy, keys, caches),
+//   directory, session, rpc, response, error, identity, clock, kind, secret
 mod app;
-pub mod auth; // where the caller is identified; `jwt` checks bearer tokens
-mod compile; // startup: descriptors + config + stores -> route table, or every problem
+mod auth;
+mod compile;
 mod config;
-mod extract; // handler arguments, typed by auth kind
-mod pipeline; // per request: route, preflight, authenticate, body, handler, finish
-mod registry; // what the macros declare: descriptors linked by reference
-mod route_set; // which declared routes an application serves
-mod server; // serves any tower Service
+mod cookie_header;
+mod extract;
+mod pipeline;
+mod registry;
+mod request;
+mod route_set;
+mod server;
 mod services;
-mod state; // App and AppBuilder: the public face of the above
+mod state;
 
 pub mod clock;
 mod defaults;
@@ -122,13 +139,13 @@ pub mod jwt;
 pub mod kind;
 mod response;
 pub mod rpc;
+mod secret;
 pub mod session;
 mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
 
 pub use app::{App, AppBuilder};
-pub use auth::custom::AuthRequest;
 pub use compile::table::RouteInfo;
 pub use compile::{Problem, StartupError, UserProblem};
 pub use config::Config;
@@ -139,9 +156,11 @@ pub use extract::{
     RawRequest, SessionControl, State, ValidatorName,
 };
 pub use identity::{PartnerId, Uid};
+pub use request::AuthRequest;
 pub use response::{HttpError, IntoResponse, Json, Response};
 pub use route_set::RouteSet;
 pub use rpc::{IntoRpcResult, RpcError};
+pub use secret::Secret;
 pub use server::ServerHandle;
 pub use session::{Session, SessionStore};
 
@@ -231,7 +250,7 @@ pub use authroute_macros::validator;
 /// `routes![whoami, admin::stats]`. A name that is not a `#[route]` handler does not compile.
 /// See [`RouteSet`].
 ///
-/// ```
+/// ```standalone_crate
 /// use authroute::{route, routes};
 ///
 /// #[route("/whoami", methods = ["GET"], auth = "none")]
@@ -249,14 +268,15 @@ pub use authroute_macros::routes;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::extract::FromRequest;
+    pub use crate::extract::{DeclareNeeds, DeclareNothing, NeedsOf};
     pub use crate::jwt::config::{
         CookieDef, KeySource, ListSource, PartnerStrategy, UserStrategy, ValidatorDef, ValueSource,
     };
-    pub use crate::pipeline::{RequestContext, finish_http, finish_json};
     pub use crate::registry::{
-        AuthDef, AuthMethodDef, AuthMethodLink, DeclareNeeds, DeclareNothing, HandlerFuture, Needs,
-        NeedsOf, PLACEHOLDER_AUTH_METHOD, PLACEHOLDER_VALIDATOR, RegisteredAuthMethod,
-        RegisteredRoute, RegisteredValidator, RouteDef, RouteLink, ValidatorLink,
+        AuthDef, AuthMethodDef, AuthMethodLink, HandlerFuture, Needs, PLACEHOLDER_AUTH_METHOD,
+        PLACEHOLDER_VALIDATOR, RegisteredAuthMethod, RegisteredRoute, RegisteredValidator,
+        RouteDef, RouteLink, ValidatorLink,
     };
+    pub use crate::request::{RequestContext, finish_http, finish_json};
     pub use inventory;
 }

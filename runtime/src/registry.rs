@@ -4,22 +4,18 @@
 //! `#[route]`, `#[auth_method]` and `validator!` each emit a `static` descriptor, register it
 //! through `inventory` (the "every route in the binary" default), and link it to a hidden marker
 //! type (see the macros' `names` module) so that uses find the exact descriptor through rustc's
-//! name resolution. This is the bottom layer: startup ([`crate::compile`]) reads it, nothing
-//! here knows about requests being served.
+//! name resolution. Startup (`compile`) reads it; nothing here knows about routing or serving.
 
 use std::any::TypeId;
 use std::future::Future;
-use std::marker::PhantomData;
 use std::pin::Pin;
 
-use crate::auth::custom::AuthRequest;
 use crate::error::AuthError;
-use crate::extract::FromRequest;
 use crate::identity::Uid;
 use crate::jwt::config::{
     KeySource, ListSource, PartnerStrategy, UserStrategy, ValidatorDef, ValueSource,
 };
-use crate::pipeline::RequestContext;
+use crate::request::{AuthRequest, RequestContext};
 use crate::response::Response;
 
 /// The future a registered handler returns.
@@ -182,46 +178,4 @@ impl Needs {
         self.states
             .push((TypeId::of::<T>(), std::any::type_name::<T>()));
     }
-}
-
-/// Asks argument type `T` what it needs under auth kind `K`; generated code calls
-/// `(&&NeedsOf::<T, K>::new()).declare(needs)`, which picks [`DeclareNeeds`] when `T` is an
-/// argument of kind `K` and the silent [`DeclareNothing`] otherwise, so that a wrong argument is
-/// reported once, by its extraction.
-pub struct NeedsOf<T, K>(PhantomData<fn() -> (T, K)>);
-
-impl<T, K> NeedsOf<T, K> {
-    /// The probe.
-    #[allow(clippy::new_without_default)]
-    pub const fn new() -> Self {
-        NeedsOf(PhantomData)
-    }
-}
-
-impl<T, K> std::fmt::Debug for NeedsOf<T, K> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("NeedsOf")
-    }
-}
-
-/// The probe's answer for real arguments.
-pub trait DeclareNeeds {
-    /// Records the argument's needs.
-    fn declare(&self, needs: &mut Needs);
-}
-
-impl<T: FromRequest<K>, K> DeclareNeeds for &NeedsOf<T, K> {
-    fn declare(&self, needs: &mut Needs) {
-        T::needs(needs);
-    }
-}
-
-/// The probe's answer for types that are not arguments of the kind: nothing.
-pub trait DeclareNothing {
-    /// Does nothing.
-    fn declare(&self, needs: &mut Needs);
-}
-
-impl<T, K> DeclareNothing for NeedsOf<T, K> {
-    fn declare(&self, _needs: &mut Needs) {}
 }

@@ -3,13 +3,24 @@
 
 use std::sync::Arc;
 
-use crate::auth::AuthEnv;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::directory::Directory;
 use crate::identity::Uid;
-use crate::session::SessionStore;
+use crate::session::{SessionStore, Sweeper};
 use crate::state::StateMap;
+
+/// What auth methods may use: stores, clock, the session lifetime, the public user, state.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AuthEnv<'a> {
+    pub sessions: &'a dyn SessionStore,
+    pub directory: &'a dyn Directory,
+    pub clock: &'a dyn Clock,
+    /// Session lifetime in seconds.
+    pub session_ttl: i64,
+    pub public_uid: Uid,
+    pub state: &'a StateMap,
+}
 
 /// The application's shared services.
 #[derive(Debug)]
@@ -19,6 +30,8 @@ pub(crate) struct Services {
     pub clock: Arc<dyn Clock>,
     pub config: Config,
     pub state: StateMap,
+    /// Deletes expired sessions until the last clone of the application is dropped.
+    pub _sweeper: Sweeper,
 }
 
 impl Services {

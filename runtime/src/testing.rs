@@ -61,7 +61,8 @@ pub fn mint(app: &App, validator: &str, extra: Value) -> Result<String, MintErro
         .ok_or_else(|| MintError::UnknownValidator(validator.to_string()))?;
     let secret = v
         .secret
-        .as_deref()
+        .as_ref()
+        .map(|secret| secret.expose().as_slice())
         .ok_or_else(|| MintError::NotHmac(validator.to_string()))?;
     let header = Header::new(v.policy.algorithm);
     Ok(jsonwebtoken::encode(

@@ -1,34 +1,16 @@
 //! Auth methods: what runs before each handler to establish who is calling.
 //!
-//! One file per family: [`session`] (`public`, `user`), [`custom`] (`#[auth_method]`) and
-//! `jwt` (`jwt_*`, `public_or_jwt_*`: the bearer token is checked here). Each family sees
-//! only [`AuthEnv`], the stores and clock it needs, never the whole application.
+//! One file per family: `session` (`public`, `user`), custom methods (`#[auth_method]`, which
+//! receive an [`AuthRequest`](crate::AuthRequest)) and `jwt` (`jwt_*`, `public_or_jwt_*`: the
+//! bearer token is checked here). Each family sees only `AuthEnv`, the stores and clock it
+//! needs, never the whole application.
 
-pub mod custom;
 pub(crate) mod jwt;
 pub(crate) mod session;
 
-use std::sync::Arc;
-
-use crate::clock::Clock;
-use crate::directory::{Directory, Partner};
-use crate::identity::Uid;
-use crate::jwt::policy::VerifiedToken;
 use crate::registry::AuthMethodDef;
-use crate::session::{Session, SessionStore};
-use crate::state::StateMap;
-
-/// What auth methods may use: stores, clock, the session lifetime, the public user, state.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct AuthEnv<'a> {
-    pub sessions: &'a dyn SessionStore,
-    pub directory: &'a dyn Directory,
-    pub clock: &'a dyn Clock,
-    /// Session lifetime in seconds.
-    pub session_ttl: i64,
-    pub public_uid: Uid,
-    pub state: &'a StateMap,
-}
+use crate::request::{AuthRequest, Identity};
+pub(crate) use crate::services::AuthEnv;
 
 /// A route's auth method, ready at startup: everything it names is resolved.
 #[derive(Debug)]
@@ -59,7 +41,7 @@ impl Authenticator {
             }
             Authenticator::Custom(method) => {
                 let session = session::load_session(env, &head.headers).await?;
-                let request = custom::AuthRequest {
+                let request = AuthRequest {
                     head,
                     session: session.as_ref(),
                     env,
@@ -68,55 +50,6 @@ impl Authenticator {
                 Ok(Identity::authenticated(uid, session))
             }
             Authenticator::Jwt(auth) => auth.authenticate(env, head).await,
-        }
-    }
-}
-
-/// The value of the first cookie called `name` in the request's `Cookie` headers.
-pub(crate) fn cookie_value<'h>(headers: &'h http::HeaderMap, name: &str) -> Option<&'h str> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value)
-}
-
-/// The identity the route's auth method established.
-#[derive(Debug, Default)]
-pub(crate) struct Identity {
-    /// The authenticated user, if any.
-    pub uid: Option<Uid>,
-    /// The user the request runs as: the authenticated one, or the public user.
-    pub effective_uid: Option<Uid>,
-    /// The logged-in session, if the request carried a valid one.
-    pub session: Option<Session>,
-    /// The partner matched by a JWT validator's partner strategy.
-    pub partner: Option<Partner>,
-    /// The verified token, on JWT routes.
-    pub token: Option<Arc<VerifiedToken>>,
-    /// The validator that accepted the token.
-    pub validator: Option<&'static str>,
-    /// A cookie-mode `Set-Cookie` for the response.
-    pub set_cookie: Option<http::HeaderValue>,
-}
-
-impl Identity {
-    pub(crate) fn authenticated(uid: Uid, session: Option<Session>) -> Self {
-        Self {
-            uid: Some(uid),
-            effective_uid: Some(uid),
-            session,
-            ..Self::default()
-        }
-    }
-
-    pub(crate) fn anonymous(public_uid: Uid) -> Self {
-        Self {
-            effective_uid: Some(public_uid),
-            ..Self::default()
         }
     }
 }

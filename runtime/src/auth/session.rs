@@ -8,7 +8,7 @@ use crate::session::{SESSION_COOKIE, Session};
 
 /// The value of the `session_id` cookie, if the request has one.
 pub(crate) fn session_cookie(headers: &HeaderMap) -> Option<&str> {
-    super::cookie_value(headers, SESSION_COOKIE).map(|value| value.trim_matches('"'))
+    crate::cookie_header::value(headers, SESSION_COOKIE).map(|value| value.trim_matches('"'))
 }
 
 /// Loads the session named by the request's cookie; unknown, expired or malformed ids are no

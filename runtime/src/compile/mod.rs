@@ -14,8 +14,10 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::directory::Directory;
 use crate::identity::Uid;
-use crate::jwt::config::{self as jwt_config, UserStrategy, ValidatorProblem, Validators};
-use crate::registry::{self, Needs};
+use crate::jwt::config::{
+    self as jwt_config, UserStrategy, ValidatorDef, ValidatorProblem, Validators,
+};
+use crate::registry::{self, AuthDef, Needs};
 use crate::route_set::{SetRoute, prefix_problem};
 use crate::state::StateMap;
 use routes::TableBuilder;
@@ -24,6 +26,9 @@ use table::RouteTable;
 /// What startup needs to compile the table.
 pub(crate) struct Inputs<'a> {
     pub routes: Vec<SetRoute>,
+    /// The routes are every route of the binary: every declared validator is made ready too,
+    /// used or not. An explicit route set readies only the validators its routes reach.
+    pub all_routes: bool,
     pub config: &'a Config,
     pub clock: &'a Arc<dyn Clock>,
     pub directory: &'a dyn Directory,
@@ -41,6 +46,7 @@ pub(crate) struct Compiled {
 pub(crate) async fn compile(inputs: Inputs<'_>) -> Result<Compiled, StartupError> {
     let Inputs {
         routes,
+        all_routes,
         config,
         clock,
         directory,
@@ -48,10 +54,15 @@ pub(crate) async fn compile(inputs: Inputs<'_>) -> Result<Compiled, StartupError
     } = inputs;
     let mut problems = auth_method_problems();
 
-    let defs: Vec<_> = registry::validators().collect();
+    let declared: Vec<_> = registry::validators().collect();
+    let defs = if all_routes {
+        declared
+    } else {
+        reached_validators(&routes, &declared)
+    };
     let (validators, validator_problems) = jwt_config::resolve_all(
         &defs,
-        config.cookie_secret.as_deref(),
+        config.cookie_secret.as_ref(),
         clock,
         &config.jwks,
         &config.vars,
@@ -104,6 +115,34 @@ pub(crate) async fn compile(inputs: Inputs<'_>) -> Result<Compiled, StartupError
         return Err(StartupError::new(problems));
     }
     Ok(Compiled { table, validators })
+}
+
+/// The validators an explicit route set needs: those its routes name, the ones their `next`
+/// links reach, and the application's only validator when a route says `jwt` or
+/// `public_or_jwt`.
+fn reached_validators(
+    routes: &[SetRoute],
+    declared: &[&'static ValidatorDef],
+) -> Vec<&'static ValidatorDef> {
+    let mut reached: Vec<&'static ValidatorDef> = Vec::new();
+    let mut pending: Vec<&'static ValidatorDef> = Vec::new();
+    for route in routes {
+        match route.def.auth {
+            AuthDef::Jwt(def) | AuthDef::PublicOrJwt(def) => pending.push(def),
+            AuthDef::SoleJwt | AuthDef::SolePublicOrJwt => pending.extend(declared),
+            _ => {}
+        }
+    }
+    while let Some(def) = pending.pop() {
+        if reached.iter().any(|r| std::ptr::eq(*r, def)) {
+            continue;
+        }
+        reached.push(def);
+        if let Some(next) = def.next {
+            pending.extend(declared.iter().filter(|d| d.name == next));
+        }
+    }
+    reached
 }
 
 /// Custom auth methods declared twice under one name.

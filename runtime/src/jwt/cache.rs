@@ -33,8 +33,9 @@ const HASHED_SUFFIX: usize = 32;
 /// A remembered token: its whole text and its verdict.
 type Entry = (Box<str>, Arc<VerifiedToken>);
 
-/// Verified tokens: slot (the hash of the token's end) to the whole text and its verdict.
-#[derive(Debug, Default)]
+/// Verified tokens: slot (the hash of the token's end) to the whole text and its verdict. Its
+/// `Debug` shows how many tokens it holds, never their text: a bearer token is a credential.
+#[derive(Default)]
 pub(crate) struct VerifiedCache {
     slots: RandomState,
     entries: Mutex<HashMap<u64, Entry>>,
@@ -79,12 +80,20 @@ impl VerifiedCache {
         entries.insert(slot, (token.into(), verified.clone()));
     }
 
-    #[cfg(test)]
+    /// How many tokens it holds.
     pub(crate) fn len(&self) -> usize {
         self.entries
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .len()
+    }
+}
+
+impl std::fmt::Debug for VerifiedCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerifiedCache")
+            .field("tokens", &self.len())
+            .finish_non_exhaustive()
     }
 }
 
@@ -147,5 +156,14 @@ mod tests {
         let (long, verified) = verified(1_000, &"x".repeat(MAX_TOKEN_BYTES));
         cache.insert(&long, &verified);
         assert!(cache.get(long.as_bytes(), 0, 0).is_none());
+    }
+
+    #[test]
+    fn debug_shows_no_token() {
+        let cache = VerifiedCache::default();
+        let (token, verified) = verified(1_000, "a");
+        cache.insert(&token, &verified);
+        let output = format!("{cache:?}");
+        assert_eq!(output, "VerifiedCache { tokens: 1, .. }");
     }
 }

@@ -2,11 +2,13 @@
 //! environment variables read, keys parsed, static users checked, chains linked.
 
 use std::collections::HashMap;
+use std::fmt;
 use std::sync::Arc;
 
 use jsonwebtoken::Algorithm;
 
 use super::cache::VerifiedCache;
+pub use super::cookie::CookieDef;
 use super::cookie::{CookieMode, MIN_COOKIE_SECRET};
 use super::jwks::{JwksCache, JwksLocation, JwksSettings};
 use super::keys::{self, VerifyingKey};
@@ -15,6 +17,7 @@ use crate::clock::Clock;
 use crate::directory::{BoxFuture, Directory, Partner};
 use crate::error::AuthError;
 use crate::identity::Uid;
+use crate::secret::Secret;
 
 /// A string known at compile time, or read from the environment at startup.
 #[derive(Debug, Clone, Copy)]
@@ -39,8 +42,9 @@ pub enum ListSource {
     Split(ValueSource),
 }
 
-/// Where a validator's verification key comes from.
-#[derive(Debug, Clone, Copy)]
+/// Where a validator's verification key comes from. Its `Debug` redacts the HMAC secret (a
+/// literal, or an environment variable's default); the other sources are public.
+#[derive(Clone, Copy)]
 pub enum KeySource {
     /// HMAC shared secret (HS*).
     Secret(ValueSource),
@@ -52,6 +56,38 @@ pub enum KeySource {
     JwksUri(ValueSource),
     /// OIDC discovery from the issuer.
     Discovery,
+}
+
+impl fmt::Debug for KeySource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut tuple =
+            |variant, source: &dyn fmt::Debug| f.debug_tuple(variant).field(source).finish();
+        match self {
+            KeySource::Secret(source) => tuple("Secret", &RedactedSource(source)),
+            KeySource::PublicKeyPem(source) => tuple("PublicKeyPem", source),
+            KeySource::PublicKeyFile(source) => tuple("PublicKeyFile", source),
+            KeySource::JwksUri(source) => tuple("JwksUri", source),
+            KeySource::Discovery => f.write_str("Discovery"),
+        }
+    }
+}
+
+/// A secret's source as `Debug` may show it: the variable's name, never a value.
+struct RedactedSource<'a>(&'a ValueSource);
+
+impl fmt::Debug for RedactedSource<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            ValueSource::Literal(value) => {
+                f.debug_tuple("Literal").field(&Secret::new(value)).finish()
+            }
+            ValueSource::Env { var, default } => f
+                .debug_struct("Env")
+                .field("var", var)
+                .field("default", &default.map(Secret::new))
+                .finish(),
+        }
+    }
 }
 
 /// A custom user strategy: the uid for a verified token.
@@ -82,21 +118,6 @@ pub enum PartnerStrategy {
     Email,
     /// Computed by the application.
     Custom(PartnerStrategyFn),
-}
-
-/// Cookie mode settings as declared.
-#[derive(Debug, Clone, Copy)]
-pub struct CookieDef {
-    /// Cookie name.
-    pub name: &'static str,
-    /// Cookie path.
-    pub path: &'static str,
-    /// Lifetime in seconds.
-    pub max_age: i64,
-    /// `Secure` attribute.
-    pub secure: bool,
-    /// `SameSite`: `Strict`, `Lax` or `None`.
-    pub same_site: &'static str,
 }
 
 /// One `validator!`, as registered.
@@ -145,10 +166,13 @@ pub struct Validator {
     pub(crate) def: &'static ValidatorDef,
     /// The HMAC secret of HS* validators, kept for the `testing` token minter.
     #[cfg_attr(not(feature = "testing"), allow(dead_code))]
-    pub(crate) secret: Option<Vec<u8>>,
+    pub(crate) secret: Option<HmacSecret>,
     /// Cookie mode, when declared.
     pub(crate) cookie: Option<CookieMode>,
 }
+
+/// An HS* validator's shared secret.
+pub(crate) type HmacSecret = Secret<Vec<u8>>;
 
 impl Validator {
     /// The declaration.
@@ -197,16 +221,21 @@ impl Validators {
     }
 }
 
+/// Values given with `AppBuilder::var`, by variable name.
+pub(crate) type Vars = HashMap<String, Secret<String>>;
+
 /// Reads an environment source; `Err` names the variable.
 pub(crate) fn resolve_value(
     source: &ValueSource,
     validator: &str,
     field: &str,
-    vars: &HashMap<String, String>,
+    vars: &Vars,
 ) -> Result<(String, bool), String> {
     match source {
         ValueSource::Literal(value) => Ok((value.to_string(), false)),
-        ValueSource::Env { var, .. } if vars.contains_key(*var) => Ok((vars[*var].clone(), false)),
+        ValueSource::Env { var, .. } if vars.contains_key(*var) => {
+            Ok((vars[*var].expose().clone(), false))
+        }
         ValueSource::Env { var, default } => match std::env::var(var) {
             Ok(value) => Ok((value, false)),
             Err(std::env::VarError::NotUnicode(_)) => Err(format!(
@@ -242,11 +271,12 @@ pub(crate) enum ValidatorProblem {
 /// Resolves the declared validators; returns the ready ones and every problem found.
 pub(crate) fn resolve_all(
     defs: &[&'static ValidatorDef],
-    cookie_secret: Option<&[u8]>,
+    cookie_secret: Option<&Secret<Vec<u8>>>,
     clock: &Arc<dyn Clock>,
     jwks: &JwksSettings,
-    vars: &HashMap<String, String>,
+    vars: &Vars,
 ) -> (Validators, Vec<ValidatorProblem>) {
+    let cookie_secret = cookie_secret.map(|secret| secret.expose().as_slice());
     let mut problems = Vec::new();
     let mut validators = Validators::default();
     for (i, def) in defs.iter().enumerate() {
@@ -278,7 +308,7 @@ fn resolve(
     cookie_secret: Option<&[u8]>,
     clock: &Arc<dyn Clock>,
     jwks: &JwksSettings,
-    vars: &HashMap<String, String>,
+    vars: &Vars,
 ) -> Result<Validator, Vec<String>> {
     let mut problems = Vec::new();
     let name = def.name;
@@ -367,8 +397,8 @@ fn resolve_key(
     issuer: &str,
     clock: &Arc<dyn Clock>,
     jwks: &JwksSettings,
-    vars: &HashMap<String, String>,
-) -> Result<(VerificationKey, Option<Vec<u8>>), String> {
+    vars: &Vars,
+) -> Result<(VerificationKey, Option<HmacSecret>), String> {
     let name = def.name;
     let location = match def.key {
         KeySource::JwksUri(source) => Some(JwksLocation::Uri(
@@ -400,8 +430,8 @@ fn resolve_key(
 fn static_key(
     def: &'static ValidatorDef,
     alg: Algorithm,
-    vars: &HashMap<String, String>,
-) -> Result<(VerifyingKey, Option<Vec<u8>>), String> {
+    vars: &Vars,
+) -> Result<(VerifyingKey, Option<HmacSecret>), String> {
     let name = def.name;
     match def.key {
         KeySource::Secret(source) => {
@@ -414,7 +444,7 @@ fn static_key(
             }
             let key = VerifyingKey::hmac(secret.as_bytes(), alg)
                 .map_err(|e| format!("validator `{name}`: {e}"))?;
-            Ok((key, Some(secret.into_bytes())))
+            Ok((key, Some(Secret::new(secret.into_bytes()))))
         }
         KeySource::PublicKeyPem(source) => {
             let (pem, _) = resolve_value(&source, name, "public_key", vars)?;
@@ -474,4 +504,96 @@ pub(crate) fn chain_problems(defs: &[&'static ValidatorDef]) -> Vec<ValidatorPro
         }
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::SystemClock;
+
+    const LITERAL: &str = "a-literal-hmac-secret-of-40-bytes-LEAK!!";
+    const DEFAULT: &str = "a-default-hmac-secret-of-40-bytes-LEAK!!";
+
+    /// As `validator!` generates it for `secret: "..."`.
+    static LITERAL_DEF: ValidatorDef =
+        def("literal", KeySource::Secret(ValueSource::Literal(LITERAL)));
+
+    const fn def(name: &'static str, key: KeySource) -> ValidatorDef {
+        ValidatorDef {
+            name,
+            issuer: ValueSource::Literal("theissuer"),
+            audience: ListSource::Literal(&["api"]),
+            algorithm: "HS256",
+            key,
+            allow_http: false,
+            leeway: 0,
+            typ: None,
+            max_lifetime: None,
+            user: UserStrategy::Static(1),
+            partner: PartnerStrategy::None,
+            partner_required: false,
+            next: None,
+            cookie: None,
+            defined_at: "authroute::jwt::config::tests",
+        }
+    }
+
+    fn assert_redacted(output: &str, secret: &str) {
+        assert!(!output.contains(secret), "{output}");
+        assert!(!output.contains(&secret[..secret.len() / 2]), "{output}");
+        assert!(output.contains("[redacted]"), "{output}");
+    }
+
+    #[test]
+    fn literal_secret_descriptor_debug_is_redacted() {
+        for output in [format!("{LITERAL_DEF:?}"), format!("{LITERAL_DEF:#?}")] {
+            assert_redacted(&output, LITERAL);
+            assert!(output.contains("theissuer"), "{output}");
+        }
+        assert_eq!(
+            format!("{:?}", LITERAL_DEF.key),
+            "Secret(Literal([redacted]))"
+        );
+    }
+
+    #[test]
+    fn env_secret_default_is_redacted_but_the_variable_named() {
+        let key = KeySource::Secret(ValueSource::Env {
+            var: "MY_SECRET",
+            default: Some(DEFAULT),
+        });
+        assert_eq!(
+            format!("{key:?}"),
+            r#"Secret(Env { var: "MY_SECRET", default: Some([redacted]) })"#
+        );
+        let public = KeySource::PublicKeyFile(ValueSource::Literal("keys/public.pem"));
+        assert_eq!(
+            format!("{public:?}"),
+            r#"PublicKeyFile(Literal("keys/public.pem"))"#
+        );
+        assert_eq!(format!("{:?}", KeySource::Discovery), "Discovery");
+    }
+
+    #[test]
+    fn resolved_literal_secret_validator_debug_is_redacted() {
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let validator = resolve(
+            &LITERAL_DEF,
+            None,
+            &clock,
+            &JwksSettings::default(),
+            &Vars::new(),
+        )
+        .expect("the literal validator resolves");
+        assert_eq!(
+            validator.secret.as_ref().map(|s| s.expose().as_slice()),
+            Some(LITERAL.as_bytes())
+        );
+        let bytes = format!("{:?}", LITERAL.as_bytes());
+        for output in [format!("{validator:?}"), format!("{validator:#?}")] {
+            assert_redacted(&output, LITERAL);
+            let squeezed: String = output.split_whitespace().collect();
+            assert!(!squeezed.contains(&bytes.replace(' ', "")), "{output}");
+        }
+    }
 }

@@ -6,9 +6,23 @@ use http::HeaderValue;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header};
 use serde_json::Value;
 
-use super::config::CookieDef;
 use super::keys::VerifyingKey;
 use super::policy::{Policy, VerifiedToken};
+
+/// Cookie mode settings as declared.
+#[derive(Debug, Clone, Copy)]
+pub struct CookieDef {
+    /// Cookie name.
+    pub name: &'static str,
+    /// Cookie path.
+    pub path: &'static str,
+    /// Lifetime in seconds.
+    pub max_age: i64,
+    /// `Secure` attribute.
+    pub secure: bool,
+    /// `SameSite`: `Strict`, `Lax` or `None`.
+    pub same_site: &'static str,
+}
 
 /// Smallest accepted cookie secret, in bytes (the HS256 hash output).
 pub const MIN_COOKIE_SECRET: usize = 32;
@@ -48,7 +62,7 @@ impl CookieMode {
 
     /// The cookie's value in the request, if present.
     pub(crate) fn read<'h>(&self, headers: &'h http::HeaderMap) -> Option<&'h str> {
-        crate::auth::cookie_value(headers, self.settings.name)
+        crate::cookie_header::value(headers, self.settings.name)
     }
 
     /// The `Set-Cookie` value renewing the cookie from an accepted token, valid `max_age`
@@ -79,6 +93,48 @@ impl CookieMode {
             .same_site(same_site)
             .max_age(cookie::time::Duration::seconds(self.settings.max_age))
             .build();
-        HeaderValue::from_str(&cookie.to_string()).ok()
+        let mut value = HeaderValue::from_str(&cookie.to_string()).ok()?;
+        // The cookie holds a token: its `Debug` (say, of a handler's context) prints `Sensitive`.
+        value.set_sensitive(true);
+        Some(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jwt::policy::parse;
+
+    const SECRET: &[u8] = b"a-cookie-secret-for-the-unit-test-LEAK!!";
+
+    #[test]
+    fn neither_the_mode_nor_the_cookie_shows_a_secret_in_debug() {
+        let settings = CookieDef {
+            name: "authorization",
+            path: "/",
+            max_age: 600,
+            secure: true,
+            same_site: "Strict",
+        };
+        let audience = ["api".to_string()];
+        let mode = CookieMode::new(settings, "me", &audience, SECRET);
+        let claims = serde_json::json!({"aud": "api", "iss": "me", "exp": 2_000});
+        let encoding = EncodingKey::from_secret(SECRET);
+        let token =
+            jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &encoding).unwrap();
+        let verified = parse(&token, &mode.policy)
+            .unwrap()
+            .verify(&mode.decoding, &mode.policy, 1_000)
+            .unwrap();
+        let cookie = mode.issue(&verified, "me", &audience, 1_000).unwrap();
+        let jwt = cookie.to_str().unwrap();
+        assert!(jwt.starts_with("authorization=ey"), "{jwt}");
+        assert_eq!(format!("{cookie:?}"), "Sensitive");
+        let output: String = format!("{mode:#?}").split_whitespace().collect();
+        assert!(!output.contains("LEAK"), "{output}");
+        assert!(
+            !output.contains(&format!("{SECRET:?}").replace(' ', "")),
+            "{output}"
+        );
     }
 }

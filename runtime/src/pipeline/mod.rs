@@ -3,7 +3,6 @@
 //! handler, finish the response. Every failure is a response; nothing here panics.
 
 mod body;
-mod context;
 mod cors;
 
 use std::future::Future;
@@ -17,11 +16,10 @@ use bytes::Bytes;
 use http::{Method, Request, StatusCode, header};
 use http_body::Body;
 
-pub use context::{RequestContext, finish_http, finish_json};
-
 use crate::auth::AuthFailure;
 use crate::compile::table::{RouteEntry, RouteTable};
 use crate::jwt::config::Validators;
+use crate::request::RequestContext;
 use crate::response::{Response, error_response};
 use crate::rpc;
 use crate::services::Services;
@@ -65,7 +63,8 @@ impl Pipeline {
         B: Body<Data = Bytes> + Send,
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
-        let (head, body) = request.into_parts();
+        let (mut head, body) = request.into_parts();
+        mark_credentials_sensitive(&mut head.headers);
         let Some((entry, path_params)) = self.table.at(head.uri.path()) else {
             return (not_found(), None);
         };
@@ -137,8 +136,10 @@ impl Pipeline {
             body,
             params,
             identity,
-            pipeline: self.clone(),
-            route: route.clone(),
+            services: self.services.clone(),
+            app: self.clone(),
+            json: route.def.json,
+            cors_origin: route.cors_origin.clone(),
             rpc,
             set_cookies,
             handler_cookies: None,
@@ -195,6 +196,19 @@ impl Pipeline {
             }
         };
         route_error(route, response)
+    }
+}
+
+/// Flags credential headers so that no `Debug` of the request (in a handler's log line, an
+/// auth method's `AuthRequest`) prints them.
+fn mark_credentials_sensitive(headers: &mut http::HeaderMap) {
+    for (name, value) in headers.iter_mut() {
+        if name == header::AUTHORIZATION
+            || name == header::COOKIE
+            || name == header::PROXY_AUTHORIZATION
+        {
+            value.set_sensitive(true);
+        }
     }
 }
 

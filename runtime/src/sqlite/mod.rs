@@ -106,14 +106,32 @@ fn open_blocking(path: &Path) -> Result<Connection, String> {
     let mut conn = Connection::open(path).map_err(|e| e.to_string())?;
     // Busy timeout first: switching to WAL and migrating may wait for another connection.
     conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| e.to_string())?;
-    conn.pragma_update(None, "journal_mode", "WAL")
-        .map_err(|e| format!("cannot enable WAL mode: {e}"))?;
+    enable_wal(&conn).map_err(|e| format!("cannot enable WAL mode: {e}"))?;
     // NORMAL is durable enough in WAL mode (a power cut may lose the last commits, never corrupt).
     conn.pragma_update(None, "synchronous", "NORMAL")
         .and_then(|()| conn.pragma_update(None, "foreign_keys", true))
         .map_err(|e| e.to_string())?;
     schema::migrate(&mut conn)?;
     Ok(conn)
+}
+
+/// Switches to WAL. SQLite may answer `SQLITE_BUSY` to this pragma without calling the busy
+/// handler while another connection creates the same file, so it is retried here for as long
+/// as the busy timeout allows (on the blocking pool: the sleep blocks no async worker).
+fn enable_wal(conn: &Connection) -> rusqlite::Result<()> {
+    const PAUSE: std::time::Duration = std::time::Duration::from_millis(10);
+    let mut waited = std::time::Duration::ZERO;
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(rusqlite::Error::SqliteFailure(err, _))
+                if err.code == rusqlite::ErrorCode::DatabaseBusy && waited < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(PAUSE);
+                waited += PAUSE;
+            }
+            other => return other,
+        }
+    }
 }
 
 #[cfg(test)]
