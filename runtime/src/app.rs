@@ -412,3 +412,39 @@ impl AppBuilder {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::session::MemorySessionStore;
+
+    #[tokio::test(start_paused = true)]
+    async fn the_app_sweeps_expired_sessions_while_it_lives() {
+        let clock = Arc::new(ManualClock::new(1_000));
+        let sessions: Arc<dyn SessionStore> = Arc::new(MemorySessionStore::new());
+        let app = App::builder()
+            .routes(RouteSet::new())
+            .clock(clock.clone())
+            .sessions(sessions.clone())
+            .session_sweep_interval(Duration::from_secs(60))
+            .build()
+            .await
+            .expect("starts");
+        sessions.create(Uid(1), 1_000, 10).await.unwrap();
+        clock.advance(20);
+        // Two sweep periods: the sweeper deletes the expired session, so nothing is left.
+        tokio::time::sleep(Duration::from_secs(121)).await;
+        assert_eq!(sessions.expire(clock.now()).await.unwrap(), 0);
+
+        drop(app);
+        sessions.create(Uid(1), clock.now(), 10).await.unwrap();
+        clock.advance(20);
+        tokio::time::sleep(Duration::from_secs(121)).await;
+        assert_eq!(
+            sessions.expire(clock.now()).await.unwrap(),
+            1,
+            "no sweeping after the app is gone"
+        );
+    }
+}

@@ -99,3 +99,30 @@ impl fmt::Debug for Config {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_timeouts_are_bounded() {
+        let config = Config::default();
+        assert!(config.head_timeout <= Duration::from_secs(15));
+        assert!(config.body_timeout <= Duration::from_secs(60));
+        assert!(config.handler_timeout <= Duration::from_secs(60));
+    }
+
+    #[test]
+    fn debug_hides_the_cookie_secret_and_var_values() {
+        let mut config = Config::default();
+        config.cookie_secret = Some(Secret::new(b"cookie-secret-bytes".to_vec()));
+        config
+            .vars
+            .insert("API_SECRET".into(), Secret::new("var-secret-value".into()));
+        let shown = format!("{config:?}");
+        assert!(shown.contains("API_SECRET"), "{shown}");
+        assert!(!shown.contains("var-secret-value"), "{shown}");
+        assert!(!shown.contains("99, 111, 111"), "{shown}"); // "coo" as bytes
+        assert!(!shown.contains("cookie-secret"), "{shown}");
+    }
+}
