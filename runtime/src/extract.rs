@@ -1,21 +1,6 @@
 //! Handler arguments, typed by the route's auth kind.
 //!
-//! | argument | `none` | `public` | `user` | custom | `jwt_*` | `public_or_jwt_*` |
-//! |---|---|---|---|---|---|---|
-//! | [`Uid`] (the authenticated user) | | | yes | yes | yes | |
-//! | `Option<Uid>` (authenticated user, `None` when anonymous) | | yes | | | | yes |
-//! | [`Caller`] (the uid the request runs as) | | yes | yes | yes | yes | yes |
-//! | [`Session`] | | | yes | | | |
-//! | `Option<Session>` | | yes | | yes | | |
-//! | [`Option<Partner>`](crate::Partner), `Option<PartnerId>` | | | | | yes | yes |
-//! | [`Claims<T>`] | | | | | yes | |
-//! | `Option<Claims<T>>` | | | | | | yes |
-//! | [`ValidatorName`] | | | | | yes | |
-//! | `Option<ValidatorName>` | | | | | | yes |
-//! | [`Path<T>`], [`PathParams`], [`Query<T>`] | yes | yes | yes | yes | yes | yes |
-//! | [`Json<T>`], [`Form<T>`], [`Bytes`], [`Params<T>`] (`type = "json"` routes) | yes | yes | yes | yes | yes | yes |
-//! | [`http::HeaderMap`], [`http::Method`], [`http::Uri`], [`Cookies`], [`ClientAddr`], [`RawRequest`] | yes | yes | yes | yes | yes | yes |
-//! | [`State<T>`], [`App`](crate::App), [`SessionControl`] | yes | yes | yes | yes | yes | yes |
+//! The table of arguments each auth kind provides is in the crate docs.
 //!
 //! An argument outside its column is a compile error naming the argument and the auth method.
 //! The body-reading arguments ([`Json<T>`], [`Form<T>`], [`Bytes`], [`RawRequest`]) see a body
@@ -41,11 +26,12 @@ use crate::session::{SESSION_COOKIE, Session, SessionError};
 ///
 /// `K` is one of the marker types of [`crate::kind`]; `#[route]` fills it in from the auth
 /// string, so an argument that cannot exist under the route's auth method does not compile.
-/// The trait is sealed: the arguments are the ones listed in the module docs.
+/// The trait is sealed: the arguments are the ones in the crate docs' "Handler arguments"
+/// table.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not available as a handler argument on a route with auth `{K}`",
     label = "not available under auth `{K}`",
-    note = "the arguments each auth method provides are listed in the docs of `authroute::FromRequest`"
+    note = "the arguments each auth method provides are listed in the crate docs of `authroute`, under \"Handler arguments\""
 )]
 pub trait FromRequest<K>: Sized + Sealed {
     /// Extracts the value; the error is sent as a 400-class response.

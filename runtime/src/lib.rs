@@ -52,11 +52,18 @@
 //!
 //! ## How it fits together
 //!
-//! - [`route`], [`auth_method`] (and `validator!`) register descriptors through `inventory`.
-//! - [`App::builder`] collects them, checks the whole configuration once ([`StartupError`]
-//!   lists every problem), and builds the dispatch table (`matchit`).
-//! - [`App::handle`] serves one `http::Request` (the app is also a `tower::Service`);
-//!   [`App::serve`] is the built-in hyper server.
+//! - [`route`], [`auth_method`] and [`validator!`] declare static descriptors and register them
+//!   through `inventory`. A route's auth string is parsed once, by the macro, into a reference
+//!   to the exact validator or method it names; nothing is looked up by name at run time.
+//! - [`App::builder`] gathers the routes (every route of the binary, or explicit
+//!   [`RouteSet`]s, possibly under prefixes), the stores, the settings ([`Config`]) and the
+//!   application state ([`State`]), checks the whole configuration once ([`StartupError`]
+//!   lists every [`Problem`]), and compiles the route table (`matchit`), each route with its
+//!   ready authenticator.
+//! - Per request, the route's auth method runs on the request head; the body is read only
+//!   once the caller is authenticated, then the handler runs. [`App::handle`] serves one
+//!   `http::Request` in process (the app is also a `tower::Service`); [`App::serve`] is the
+//!   built-in hyper server, with the head, body and handler timeouts of [`Config`].
 //!
 //! ## Auth methods
 //!
@@ -65,7 +72,12 @@
 //! | `none` | no authentication, no user |
 //! | `public` | the session user if logged in, else the configured public user |
 //! | `user` (default) | a logged-in session is required, else 401 |
+//! | `jwt_<validator>` | a valid bearer token for that validator (or its cookie, in cookie mode), else 401; a request with a logged-in session is refused |
+//! | `public_or_jwt_<validator>` | no `Authorization` header (and no cookie): as `public`; otherwise exactly as `jwt_<validator>` (a bad token is 401, never anonymous) |
+//! | `jwt`, `public_or_jwt` | the same with the application's only validator (zero or several is a startup error) |
 //! | any other name | a custom method declared with [`auth_method`] |
+//!
+//! The name after `jwt_` is the validator's whole name: `jwt_jwt_x` is validator `jwt_x`.
 //!
 //! Every 401 carries one `WWW-Authenticate: Bearer realm="..."` header and a JSON body
 //! `{"error", "error_description"}` (RFC 6750); on `type = "json"` routes the body is a
@@ -73,7 +85,28 @@
 //!
 //! ## Handler arguments
 //!
-//! See [`FromRequest`] for the table of arguments each auth kind provides.
+//! Which arguments a handler may take depends on its route's auth method; any other argument
+//! is a compile error naming the argument and the auth method.
+//!
+//! | argument | `none` | `public` | `user` | custom | `jwt_*` | `public_or_jwt_*` |
+//! |---|---|---|---|---|---|---|
+//! | [`Uid`] (the authenticated user) | | | yes | yes | yes | |
+//! | `Option<Uid>` (the authenticated user, `None` when anonymous) | | yes | | | | yes |
+//! | [`Caller`] (the uid the request runs as) | | yes | yes | yes | yes | yes |
+//! | [`Session`] | | | yes | | | |
+//! | `Option<Session>` | | yes | | yes | | |
+//! | [`Option<Partner>`](Partner), `Option<PartnerId>` | | | | | yes | yes |
+//! | [`Claims<T>`] | | | | | yes | |
+//! | `Option<Claims<T>>` | | | | | | yes |
+//! | [`ValidatorName`] | | | | | yes | |
+//! | `Option<ValidatorName>` | | | | | | yes |
+//! | [`Path<T>`], [`PathParams`], [`Query<T>`] | yes | yes | yes | yes | yes | yes |
+//! | [`Json<T>`], [`Form<T>`], [`Bytes`], [`Params<T>`] (`type = "json"` routes) | yes | yes | yes | yes | yes | yes |
+//! | [`http::HeaderMap`], [`http::Method`], [`http::Uri`], [`Cookies`], [`ClientAddr`], `Option<ClientAddr>`, [`RawRequest`] | yes | yes | yes | yes | yes | yes |
+//! | [`State<T>`], [`App`], [`SessionControl`] | yes | yes | yes | yes | yes | yes |
+//!
+//! The body arguments ([`Json<T>`], [`Form<T>`], [`Bytes`], [`Params<T>`], [`RawRequest`])
+//! see a body read only after the request was authenticated.
 //!
 //! ## Security model
 //!
@@ -90,6 +123,8 @@
 //! | JWKS | keys whose `kty`/curve do not fit, `use` other than `sig`, `key_ops` without `verify`, another `alg`, private members, RSA under 2048 bits (RFC 7517, RFC 7518 3.3); documents over the size cap, redirects to other hosts, plain http unless allowed | keys skipped; no keys at all: 503 with `Retry-After` |
 //! | session cookie | unknown, expired or malformed ids are no session; a JWT route called with a session | 401 |
 //! | body | over the limit (default 1 MiB) | 413 |
+//! | slow clients | a request head not received within `head_timeout` (default 15 s); a body not received within `body_timeout` (30 s) | connection closed; 408 |
+//! | slow handlers | running past `handler_timeout` (30 s) | 503 |
 //!
 //! Error bodies are JSON `{"error", "error_description"}` and never contain the token; the
 //! description is the same for every cause inside `invalid_token`, details go to `tracing` at

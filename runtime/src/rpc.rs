@@ -1,4 +1,4 @@
-//! JSON-RPC 2.0 as Odoo speaks it on `type = "json"` routes (SPEC section 11).
+//! JSON-RPC 2.0 as Odoo speaks it on `type = "json"` routes.
 //!
 //! Request: `{"jsonrpc": "2.0", "method": "call", "params": {...}, "id": ...}`; a bare
 //! `{"params": {...}}` is accepted. Response: `{"jsonrpc": "2.0", "id": <id or null>, "result": ...}`

@@ -1,4 +1,4 @@
-//! The auth string grammar (SPEC section 2), checked at compile time.
+//! The auth string grammar, checked at compile time.
 
 use proc_macro2::Span;
 use syn::LitStr;

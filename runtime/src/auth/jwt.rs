@@ -1,5 +1,5 @@
 //! `jwt_<name>` and `public_or_jwt_<name>`: bearer tokens checked by a validator chain
-//! (SPEC sections 3 to 7).
+//! (session guard, header or cookie, chains).
 
 use std::sync::Arc;
 

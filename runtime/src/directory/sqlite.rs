@@ -257,7 +257,7 @@ mod tests {
             .unwrap()
     }
 
-    /// The demo's data (SPEC section 12), seeded only into an empty directory.
+    /// The demo's data, seeded only into an empty directory.
     async fn seed_if_empty(dir: &SqliteDirectory) {
         if !dir.is_empty().await.unwrap() {
             return;

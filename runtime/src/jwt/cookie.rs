@@ -1,4 +1,4 @@
-//! Cookie mode (SPEC section 8): after a bearer token is accepted, the response carries a
+//! Cookie mode: after a bearer token is accepted, the response carries a
 //! cookie holding a fresh HS256 token signed with the application's cookie secret; later
 //! requests may present that cookie instead of the header.
 

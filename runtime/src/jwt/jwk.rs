@@ -1,4 +1,4 @@
-//! JWKS documents (RFC 7517) parsed and filtered for one validator's algorithm (SPEC section 9).
+//! JWKS documents (RFC 7517) parsed and filtered for one validator's algorithm.
 //!
 //! [`parse_key_set`] keeps the keys a validator may use and records why it skipped the others:
 //! a key whose `kty` does not fit the algorithm, whose `use` is not `sig`, whose `key_ops` do not

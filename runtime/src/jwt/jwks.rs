@@ -1,4 +1,4 @@
-//! JWKS key source (SPEC section 9): fetched over HTTP(S) with timeouts and a body cap, cached
+//! JWKS key source: fetched over HTTP(S) with timeouts and a body cap, cached
 //! per validator as an immutable snapshot, refreshed single-flight and rate-limited.
 //!
 //! Requests whose key is in the current snapshot read it without waiting on anything but a

@@ -1,10 +1,10 @@
 //! JWT validators: configuration, the decoding policy and key sources.
 //!
-//! - [`policy`]: our own decoding policy (SPEC section 5): [`policy::parse`] splits and decodes a
+//! - [`policy`]: our own decoding policy: [`policy::parse`] splits and decodes a
 //!   compact JWS once, checks its header, and [`policy::UnverifiedToken::verify`] checks the
 //!   signature with `jsonwebtoken::crypto::verify` and then the claims in a single pass.
 //! - [`keys`]: HMAC secrets and PEM public keys, with the checks made once at startup.
-//! - [`jwk`]: parsing and filtering a JWKS document into a [`jwk::KeySet`] (SPEC section 9).
+//! - [`jwk`]: parsing and filtering a JWKS document into a [`jwk::KeySet`].
 //!   Fetching and caching live elsewhere.
 //!
 //! ```

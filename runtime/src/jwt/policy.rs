@@ -1,4 +1,4 @@
-//! Our decoding policy for compact JWS tokens (SPEC section 5, RFC 7515, 7519, 8725).
+//! Our decoding policy for compact JWS tokens (RFC 7515, 7519, 8725).
 //!
 //! [`parse`] checks the size cap, splits the token, base64url-decodes header and payload once
 //! into one buffer, and scans the header once; [`UnverifiedToken::verify`] checks the signature
