@@ -97,7 +97,10 @@ async fn a_body_that_does_not_arrive_in_time_is_408() {
     )
     .await;
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
-    assert!(answer.to_ascii_lowercase().contains("connection: close"), "{answer}");
+    assert!(
+        answer.to_ascii_lowercase().contains("connection: close"),
+        "{answer}"
+    );
     server.shutdown().await;
 }
 
@@ -105,7 +108,10 @@ async fn a_body_that_does_not_arrive_in_time_is_408() {
 async fn a_head_that_does_not_arrive_in_time_closes_the_connection_and_others_are_served() {
     let server = server().await;
     let mut stalled = TcpStream::connect(server.addr()).await.unwrap();
-    stalled.write_all(b"GET /fast HTTP/1.1\r\nhost:").await.unwrap();
+    stalled
+        .write_all(b"GET /fast HTTP/1.1\r\nhost:")
+        .await
+        .unwrap();
 
     // Meanwhile another client is served.
     let client = reqwest::Client::new();

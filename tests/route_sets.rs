@@ -85,11 +85,20 @@ async fn two_apps_with_different_routes_in_one_process() {
     let ops = ops.spawn("127.0.0.1:0".parse().unwrap()).await.unwrap();
     let client = reqwest::Client::new();
     let (a, o) = (api.addr(), ops.addr());
-    assert_eq!(get(&client, format!("http://{a}/api/me")).await, (200, "me".into()));
-    assert_eq!(get(&client, format!("http://{a}/api")).await, (200, "root".into()));
+    assert_eq!(
+        get(&client, format!("http://{a}/api/me")).await,
+        (200, "me".into())
+    );
+    assert_eq!(
+        get(&client, format!("http://{a}/api")).await,
+        (200, "root".into())
+    );
     assert_eq!(get(&client, format!("http://{a}/me")).await.0, 404);
     assert_eq!(get(&client, format!("http://{a}/health")).await.0, 404);
-    assert_eq!(get(&client, format!("http://{o}/health")).await, (200, "ok".into()));
+    assert_eq!(
+        get(&client, format!("http://{o}/health")).await,
+        (200, "ok".into())
+    );
     assert_eq!(get(&client, format!("http://{o}/api/me")).await.0, 404);
     api.shutdown().await;
     ops.shutdown().await;
@@ -137,9 +146,10 @@ async fn bad_prefixes_are_startup_errors() {
             .build()
             .await
             .unwrap_err();
-        let found = err.problems().iter().any(
-            |p| matches!(p, Problem::InvalidPrefix { prefix: shown, .. } if shown == prefix),
-        );
+        let found = err
+            .problems()
+            .iter()
+            .any(|p| matches!(p, Problem::InvalidPrefix { prefix: shown, .. } if shown == prefix));
         assert!(found, "{prefix}: {err}");
     }
 }
@@ -161,13 +171,23 @@ async fn state_reaches_handlers_and_auth_methods() {
     let server = app.spawn("127.0.0.1:0".parse().unwrap()).await.unwrap();
     let url = format!("http://{}/greet", server.addr());
     let client = reqwest::Client::new();
-    let ok = client.get(&url).header("x-key", "k-two").send().await.unwrap();
+    let ok = client
+        .get(&url)
+        .header("x-key", "k-two")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(ok.status(), 200);
     assert_eq!(
         ok.json::<Value>().await.unwrap(),
         json!({ "uid": 2, "greeting": "hello" })
     );
-    let refused = client.get(&url).header("x-key", "nope").send().await.unwrap();
+    let refused = client
+        .get(&url)
+        .header("x-key", "nope")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(refused.status(), 401);
     server.shutdown().await;
 }

@@ -105,7 +105,7 @@ impl App {
     }
 
     /// The ready validator with this name.
-    pub fn validator(&self, name: &str) -> Option<&crate::jwt::config::Validator> {
+    pub fn validator(&self, name: &str) -> Option<&crate::jwt::Validator> {
         self.pipeline.validators.by_name.get(name).map(|v| &**v)
     }
 

@@ -176,7 +176,7 @@ pub(crate) type HmacSecret = Secret<Vec<u8>>;
 
 impl Validator {
     /// The declaration.
-    pub fn def(&self) -> &'static ValidatorDef {
+    pub(crate) fn def(&self) -> &'static ValidatorDef {
         self.def
     }
 }

@@ -21,8 +21,8 @@
 //! assert_eq!(verified.exp(), 2_000_000_000);
 //! ```
 
-pub mod cache;
-pub mod config;
+pub(crate) mod cache;
+pub(crate) mod config;
 pub(crate) mod cookie;
 mod error;
 mod json;
@@ -32,6 +32,7 @@ pub mod keys;
 pub mod policy;
 mod scan;
 
+pub use config::Validator;
 pub use error::{Part, TokenError};
 
 #[cfg(test)]
