@@ -114,8 +114,10 @@ mod tests {
 
     #[test]
     fn debug_hides_the_cookie_secret_and_var_values() {
-        let mut config = Config::default();
-        config.cookie_secret = Some(Secret::new(b"cookie-secret-bytes".to_vec()));
+        let mut config = Config {
+            cookie_secret: Some(Secret::new(b"cookie-secret-bytes".to_vec())),
+            ..Config::default()
+        };
         config
             .vars
             .insert("API_SECRET".into(), Secret::new("var-secret-value".into()));
