@@ -191,6 +191,7 @@ pub use extract::{
     RawRequest, SessionControl, State, ValidatorName,
 };
 pub use identity::{PartnerId, Uid};
+pub use jwt::config::TokenContext;
 pub use request::AuthRequest;
 pub use response::{HttpError, IntoResponse, Json, Response};
 pub use route_set::RouteSet;

@@ -10,7 +10,7 @@ use super::{AuthEnv, AuthFailure, Identity};
 use crate::directory::Partner;
 use crate::error::AuthError;
 use crate::identity::Uid;
-use crate::jwt::config::{PartnerStrategy, UserStrategy, Validator, VerificationKey};
+use crate::jwt::config::{PartnerStrategy, TokenContext, UserStrategy, Validator, VerificationKey};
 use crate::jwt::cookie::CookieMode;
 use crate::jwt::jwks::KeyLookupError;
 use crate::jwt::policy::{self, VerifiedToken};
@@ -275,17 +275,21 @@ async fn identify(
     validator: &Validator,
     verified: Arc<VerifiedToken>,
 ) -> Result<Identity, Refusal> {
-    let directory = env.directory;
+    let context = TokenContext {
+        token: &verified,
+        directory: env.directory,
+        state: env.state,
+    };
     let uid = match validator.def.user {
         UserStrategy::Static(uid) => Uid(uid),
-        UserStrategy::Custom(strategy) => strategy(&verified, directory)
+        UserStrategy::Custom(strategy) => strategy(&context)
             .await
             .map_err(|err| AuthFailure::Refused(err.with_realm(validator.name)))?,
     };
     let partner = match validator.def.partner {
         PartnerStrategy::None => None,
         PartnerStrategy::Email => partner_by_email(env.directory, &verified).await?,
-        PartnerStrategy::Custom(strategy) => strategy(&verified, directory)
+        PartnerStrategy::Custom(strategy) => strategy(&context)
             .await
             .map_err(|err| AuthFailure::Refused(err.with_realm(validator.name)))?,
     };

@@ -18,6 +18,7 @@ use crate::directory::{BoxFuture, Directory, Partner};
 use crate::error::AuthError;
 use crate::identity::Uid;
 use crate::secret::Secret;
+use crate::state::StateMap;
 
 /// A string known at compile time, or read from the environment at startup.
 #[derive(Debug, Clone, Copy)]
@@ -91,14 +92,66 @@ impl fmt::Debug for RedactedSource<'_> {
 }
 
 /// A custom user strategy: the uid for a verified token.
-pub type UserStrategyFn =
-    for<'a> fn(&'a VerifiedToken, &'a dyn Directory) -> BoxFuture<'a, Result<Uid, AuthError>>;
+pub type UserStrategyFn = for<'a> fn(&'a TokenContext<'a>) -> BoxFuture<'a, Result<Uid, AuthError>>;
 
 /// A custom partner strategy: the partner for a verified token, if any.
-pub type PartnerStrategyFn = for<'a> fn(
-    &'a VerifiedToken,
-    &'a dyn Directory,
-) -> BoxFuture<'a, Result<Option<Partner>, AuthError>>;
+pub type PartnerStrategyFn =
+    for<'a> fn(&'a TokenContext<'a>) -> BoxFuture<'a, Result<Option<Partner>, AuthError>>;
+
+/// What a validator's custom `user` or `partner` strategy sees: the verified token, the user
+/// directory and the application state.
+///
+/// ```
+/// use std::collections::HashMap;
+/// use authroute::directory::BoxFuture;
+/// use authroute::{AuthError, TokenContext, Uid};
+///
+/// /// Which user each token subject is, registered as application state.
+/// #[derive(Clone)]
+/// struct Subjects(HashMap<String, Uid>);
+///
+/// fn by_subject<'a>(ctx: &'a TokenContext<'a>) -> BoxFuture<'a, Result<Uid, AuthError>> {
+///     Box::pin(async move {
+///         #[derive(serde::Deserialize)]
+///         struct Sub { sub: String }
+///         let Sub { sub } = ctx.token().claims()
+///             .map_err(|_| AuthError::invalid_token("the token has no `sub`"))?;
+///         let subjects = ctx.state::<Subjects>()
+///             .ok_or_else(|| AuthError::invalid_token("no subjects are known"))?;
+///         subjects.0.get(&sub).copied()
+///             .ok_or_else(|| AuthError::invalid_token("unknown subject"))
+///     })
+/// }
+///
+/// authroute::validator! {
+///     name: "corp", issuer: "https://sso.example", audience: ["api"], algorithm: "HS256",
+///     secret: env("CORP_SECRET"), user: custom(by_subject),
+/// }
+/// # fn main() {}
+/// ```
+#[derive(Debug)]
+pub struct TokenContext<'a> {
+    pub(crate) token: &'a VerifiedToken,
+    pub(crate) directory: &'a dyn Directory,
+    pub(crate) state: &'a StateMap,
+}
+
+impl<'a> TokenContext<'a> {
+    /// The verified token: its claims with [`VerifiedToken::claims`].
+    pub fn token(&self) -> &'a VerifiedToken {
+        self.token
+    }
+
+    /// The user directory.
+    pub fn directory(&self) -> &'a dyn Directory {
+        self.directory
+    }
+
+    /// The application state of type `T`, registered with [`crate::AppBuilder::state`].
+    pub fn state<T: Send + Sync + 'static>(&self) -> Option<&'a T> {
+        self.state.get::<T>()
+    }
+}
 
 /// How the request's uid is found.
 #[derive(Debug, Clone, Copy)]
