@@ -17,7 +17,7 @@ use http::{Method, Request, StatusCode, header};
 use http_body::Body;
 
 use crate::auth::AuthFailure;
-use crate::compile::table::{RouteEntry, RouteTable};
+use crate::compile::table::{PathEntry, RouteEntry, RouteTable};
 use crate::jwt::config::Validators;
 use crate::request::RequestContext;
 use crate::response::{Response, error_response};
@@ -39,23 +39,7 @@ impl Pipeline {
         B: Body<Data = Bytes> + Send,
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
-        let started = Instant::now();
-        // Dispatch consumes the request: keep what the log line needs, only if it is wanted.
-        let logged = tracing::enabled!(target: "authroute::request", tracing::Level::INFO)
-            .then(|| (request.method().clone(), request.uri().path().to_owned()));
-        let (response, auth) = self.dispatch(request).await;
-        let Some((method, path)) = logged else {
-            return response;
-        };
-        tracing::info!(
-            target: "authroute::request",
-            method = %method,
-            path = %path.escape_debug(),
-            auth = auth.unwrap_or("-"),
-            status = response.status().as_u16(),
-            latency_us = started.elapsed().as_micros() as u64,
-        );
-        response
+        logged(request, |request| self.dispatch(request)).await
     }
 
     async fn dispatch<B>(self: &Arc<Self>, request: Request<B>) -> (Response, Option<&'static str>)
@@ -63,11 +47,59 @@ impl Pipeline {
         B: Body<Data = Bytes> + Send,
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
-        let (mut head, body) = request.into_parts();
-        mark_credentials_sensitive(&mut head.headers);
-        let Some((entry, path_params)) = self.table.at(head.uri.path()) else {
+        let Some((entry, path_params)) = self.table.at(request.uri().path()) else {
             return (not_found(), None);
         };
+        let params: Vec<(String, String)> = path_params
+            .iter()
+            .map(|(k, v)| (k.to_string(), percent_decode(v)))
+            .collect();
+        self.serve_path(entry, params, request).await
+    }
+}
+
+/// Runs `serve` on `request` and logs the outcome on `authroute::request`.
+pub(crate) async fn logged<B, F>(
+    request: Request<B>,
+    serve: impl FnOnce(Request<B>) -> F,
+) -> Response
+where
+    F: Future<Output = (Response, Option<&'static str>)>,
+{
+    let started = Instant::now();
+    // Serving consumes the request: keep what the log line needs, only if it is wanted.
+    let logged = tracing::enabled!(target: "authroute::request", tracing::Level::INFO)
+        .then(|| (request.method().clone(), request.uri().path().to_owned()));
+    let (response, auth) = serve(request).await;
+    let Some((method, path)) = logged else {
+        return response;
+    };
+    tracing::info!(
+        target: "authroute::request",
+        method = %method,
+        path = %path.escape_debug(),
+        auth = auth.unwrap_or("-"),
+        status = response.status().as_u16(),
+        latency_us = started.elapsed().as_micros() as u64,
+    );
+    response
+}
+
+impl Pipeline {
+    /// Serves a request already matched to the path pattern of `entry` (by our router, or by
+    /// axum's when the routes are mounted in an axum `Router`), with its decoded parameters.
+    pub(crate) async fn serve_path<B>(
+        self: &Arc<Self>,
+        entry: &PathEntry,
+        params: Vec<(String, String)>,
+        request: Request<B>,
+    ) -> (Response, Option<&'static str>)
+    where
+        B: Body<Data = Bytes> + Send,
+        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        let (mut head, body) = request.into_parts();
+        mark_credentials_sensitive(&mut head.headers);
 
         if head.method == Method::OPTIONS
             && let Some(requested) = head.headers.get(header::ACCESS_CONTROL_REQUEST_METHOD)
@@ -94,10 +126,6 @@ impl Pipeline {
             return (response, None);
         };
         let auth_name = route.def.auth_name;
-        let params: Vec<(String, String)> = path_params
-            .iter()
-            .map(|(k, v)| (k.to_string(), percent_decode(v)))
-            .collect();
 
         let services = &self.services;
         let mut identity = match route.auth.authenticate(services.auth_env(), &head).await {
