@@ -8,6 +8,7 @@
 use proc_macro::TokenStream;
 
 mod auth_method;
+mod auth_ref;
 mod names;
 mod route;
 mod routes;
@@ -35,4 +36,10 @@ pub fn validator(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn routes(input: TokenStream) -> TokenStream {
     routes::routes(input.into()).into()
+}
+
+/// A compile-checked reference to an auth method. See `authroute::auth` for the documentation.
+#[proc_macro]
+pub fn auth(input: TokenStream) -> TokenStream {
+    auth_ref::auth(input.into()).into()
 }

@@ -152,6 +152,95 @@ impl App {
         server::spawn(listener, self, settings)
     }
 
+    /// Binds `addr` and serves the application wrapped in `layer` (a `tower` layer or stack,
+    /// such as `tower-http`'s trace, timeout, compression or request-id layers) until Ctrl-C
+    /// or SIGTERM.
+    ///
+    /// ```no_run
+    /// # async fn run(app: authroute::App) -> std::io::Result<()> {
+    /// // Any `tower::Layer<App>` whose service answers `http::Response`s.
+    /// let layer = tower_layer::Identity::new();
+    /// app.serve_with("127.0.0.1:8069".parse().unwrap(), layer).await
+    /// # }
+    /// ```
+    pub async fn serve_with<L, B>(self, addr: SocketAddr, layer: L) -> io::Result<()>
+    where
+        L: tower_layer::Layer<App>,
+        L::Service: tower_service::Service<
+                Request<hyper::body::Incoming>,
+                Response = http::Response<B>,
+            > + Clone
+            + Send
+            + 'static,
+        <L::Service as tower_service::Service<Request<hyper::body::Incoming>>>::Future:
+            Send + 'static,
+        <L::Service as tower_service::Service<Request<hyper::body::Incoming>>>::Error:
+            Into<Box<dyn std::error::Error + Send + Sync>>,
+        B: Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        let listener = TcpListener::bind(addr).await?;
+        let settings = self.server_settings();
+        let service = layer.layer(self);
+        server::serve(listener, service, settings, server::shutdown_signal()).await
+    }
+
+    /// As [`spawn`](Self::spawn), with the application wrapped in `layer` (see
+    /// [`serve_with`](Self::serve_with)).
+    pub async fn spawn_with<L, B>(self, addr: SocketAddr, layer: L) -> io::Result<ServerHandle>
+    where
+        L: tower_layer::Layer<App>,
+        L::Service: tower_service::Service<
+                Request<hyper::body::Incoming>,
+                Response = http::Response<B>,
+            > + Clone
+            + Send
+            + 'static,
+        <L::Service as tower_service::Service<Request<hyper::body::Incoming>>>::Future:
+            Send + 'static,
+        <L::Service as tower_service::Service<Request<hyper::body::Incoming>>>::Error:
+            Into<Box<dyn std::error::Error + Send + Sync>>,
+        B: Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        let listener = TcpListener::bind(addr).await?;
+        let settings = self.server_settings();
+        server::spawn(listener, layer.layer(self), settings)
+    }
+
+    /// The application's routes as an `axum::Router` (feature `axum`): nest it, merge it,
+    /// layer it like any other router. See [`crate::axum`].
+    #[cfg(feature = "axum")]
+    pub fn router<S: Clone + Send + Sync + 'static>(&self) -> ::axum::Router<S> {
+        crate::axum::router(&self.pipeline)
+    }
+
+    /// An auth method as a tower layer for plain axum handlers (feature `axum`), named with
+    /// [`auth!`](crate::auth): `get(me).layer(app.auth_layer(auth!("jwt_demo"))?)`. The
+    /// handler then takes the identity through authroute's extractors. Fails when the
+    /// validator was not made ready (an application built from explicit route sets readies
+    /// only the validators its routes and [`AppBuilder::authenticates`] name) or when a
+    /// `public*` method has no public user.
+    #[cfg(feature = "axum")]
+    pub fn auth_layer(&self, auth: crate::Auth) -> Result<crate::axum::AuthLayer, StartupError> {
+        let authenticator = compile::authenticator(
+            auth.def(),
+            &self.pipeline.validators,
+            "(axum layer)",
+            auth.name(),
+        )
+        .map_err(|problem| StartupError::new(vec![problem]))?;
+        let (authenticator, public) = authenticator;
+        if public && self.config().public_uid.is_none() {
+            return Err(StartupError::new(vec![compile::Problem::NoPublicUser]));
+        }
+        Ok(crate::axum::AuthLayer::new(
+            self.pipeline.clone(),
+            authenticator,
+            auth.name(),
+        ))
+    }
+
     fn server_settings(&self) -> ServerSettings {
         let config = self.config();
         ServerSettings {
@@ -204,6 +293,8 @@ pub struct AppBuilder {
     config: Config,
     routes: Option<RouteSet>,
     state: StateMap,
+    /// Auth methods used outside routes (axum layers), whose validators must be ready.
+    extra_auth: Vec<crate::Auth>,
 }
 
 impl fmt::Debug for AppBuilder {
@@ -250,6 +341,14 @@ impl AppBuilder {
     /// declared as `/me` at `/api/me` only. See [`routes`](Self::routes).
     pub fn mount(self, prefix: &str, set: RouteSet) -> Self {
         self.routes(set.nest(prefix))
+    }
+
+    /// Declares an auth method used outside the application's routes, by an axum layer
+    /// ([`App::auth_layer`]): with explicit route sets, its validator is then made ready too.
+    /// (An application serving every route of the binary readies every validator anyway.)
+    pub fn authenticates(mut self, auth: crate::Auth) -> Self {
+        self.extra_auth.push(auth);
+        self
     }
 
     /// Registers application state: a database pool, a client, settings. Handlers take it as
@@ -374,6 +473,7 @@ impl AppBuilder {
         let compiled = compile::compile(Inputs {
             routes,
             all_routes,
+            extra_auth: self.extra_auth.iter().map(crate::Auth::def).collect(),
             config: &self.config,
             clock: &clock,
             directory: &*directory,

@@ -153,6 +153,8 @@
 //   directory, session, rpc, response, error, identity, clock, kind, secret
 mod app;
 mod auth;
+#[cfg(feature = "axum")]
+pub mod axum;
 mod compile;
 mod config;
 mod cookie_header;
@@ -194,6 +196,7 @@ pub use identity::{PartnerId, Uid};
 pub use jwt::config::TokenContext;
 pub use request::AuthRequest;
 pub use response::{HttpError, IntoResponse, Json, Response};
+pub use registry::Auth;
 pub use route_set::RouteSet;
 pub use rpc::{IntoRpcResult, RpcError};
 pub use secret::Secret;
@@ -299,6 +302,11 @@ pub use authroute_macros::validator;
 /// # fn main() { tokio::runtime::Runtime::new().unwrap().block_on(run()).unwrap(); }
 /// ```
 pub use authroute_macros::routes;
+
+/// A compile-checked reference to an auth method, for code outside `#[route]` (the axum
+/// layer): `auth!("jwt_demo")` is checked exactly as `#[route(..., auth = "jwt_demo")]` is,
+/// with the error under the string when the validator or method does not exist. See [`Auth`].
+pub use authroute_macros::auth;
 
 /// For generated code only; not a stable API.
 #[doc(hidden)]

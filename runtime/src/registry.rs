@@ -48,6 +48,41 @@ pub enum AuthDef {
     Custom(&'static AuthMethodDef),
 }
 
+/// A compile-checked reference to an auth method, made with [`crate::auth!`]: for code that
+/// authenticates outside `#[route]`, such as the axum layer.
+///
+/// ```
+/// authroute::validator! {
+///     name: "demo", issuer: "theissuer", audience: ["api"], algorithm: "HS256",
+///     secret: env("DEMO_SECRET"), user: static(2),
+/// }
+///
+/// let auth = authroute::auth!("jwt_demo");
+/// assert_eq!(auth.name(), "jwt_demo");
+/// # fn main() {}
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Auth {
+    def: AuthDef,
+    name: &'static str,
+}
+
+impl Auth {
+    #[doc(hidden)]
+    pub const fn __new(def: AuthDef, name: &'static str) -> Self {
+        Auth { def, name }
+    }
+
+    /// The auth string, as written.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    pub(crate) fn def(&self) -> AuthDef {
+        self.def
+    }
+}
+
 /// One `#[route]`, as declared.
 #[derive(Debug)]
 pub struct RouteDef {

@@ -13,7 +13,12 @@ pub fn expand(args: RouteArgs, func: &ItemFn) -> syn::Result<TokenStream> {
     let arg_types = check_handler(func)?;
     let fn_name = &func.sig.ident;
     let kind = format_ident!("{}", args.auth.kind());
-    let auth_def = auth_def(&args);
+    let auth_span = args
+        .auth_lit
+        .as_ref()
+        .map(|lit| lit.span())
+        .unwrap_or_else(Span::call_site);
+    let auth_def = auth_def(&args.auth, auth_span);
 
     let arg_names: Vec<_> = (0..arg_types.len())
         .map(|i| format_ident!("__authroute_arg{}", i))
@@ -107,13 +112,8 @@ pub fn expand(args: RouteArgs, func: &ItemFn) -> syn::Result<TokenStream> {
 /// The typed auth descriptor: built-in kinds by name, validators and custom methods through
 /// their marker types, spanned on the auth string, so that a missing one is rustc's "cannot
 /// find type" under the literal and a found one hands over its exact static descriptor.
-fn auth_def(args: &RouteArgs) -> TokenStream {
-    let span = args
-        .auth_lit
-        .as_ref()
-        .map(|lit| lit.span())
-        .unwrap_or_else(Span::call_site);
-    match &args.auth {
+pub fn auth_def(auth: &AuthSpec, span: Span) -> TokenStream {
+    match auth {
         AuthSpec::None => quote!(::authroute::__private::AuthDef::None),
         AuthSpec::Public => quote!(::authroute::__private::AuthDef::Public),
         AuthSpec::User => quote!(::authroute::__private::AuthDef::User),

@@ -3,8 +3,8 @@
 use proc_macro2::TokenStream;
 use quote::ToTokens;
 
-mod auth;
-mod expand;
+pub mod auth;
+pub mod expand;
 mod parse;
 mod path;
 

@@ -20,6 +20,8 @@ use crate::jwt::config::{
 use crate::registry::{self, AuthDef, Needs};
 use crate::route_set::{SetRoute, prefix_problem};
 use crate::state::StateMap;
+#[cfg(feature = "axum")]
+pub(crate) use routes::authenticator;
 use routes::TableBuilder;
 use table::RouteTable;
 
@@ -29,6 +31,8 @@ pub(crate) struct Inputs<'a> {
     /// The routes are every route of the binary: every declared validator is made ready too,
     /// used or not. An explicit route set readies only the validators its routes reach.
     pub all_routes: bool,
+    /// Auth methods used outside the routes (axum layers).
+    pub extra_auth: Vec<AuthDef>,
     pub config: &'a Config,
     pub clock: &'a Arc<dyn Clock>,
     pub directory: &'a dyn Directory,
@@ -47,6 +51,7 @@ pub(crate) async fn compile(inputs: Inputs<'_>) -> Result<Compiled, StartupError
     let Inputs {
         routes,
         all_routes,
+        extra_auth,
         config,
         clock,
         directory,
@@ -58,7 +63,7 @@ pub(crate) async fn compile(inputs: Inputs<'_>) -> Result<Compiled, StartupError
     let defs = if all_routes {
         declared
     } else {
-        reached_validators(&routes, &declared)
+        reached_validators(&routes, &extra_auth, &declared)
     };
     let (validators, validator_problems) = jwt_config::resolve_all(
         &defs,
@@ -122,12 +127,14 @@ pub(crate) async fn compile(inputs: Inputs<'_>) -> Result<Compiled, StartupError
 /// `public_or_jwt`.
 fn reached_validators(
     routes: &[SetRoute],
+    extra_auth: &[AuthDef],
     declared: &[&'static ValidatorDef],
 ) -> Vec<&'static ValidatorDef> {
     let mut reached: Vec<&'static ValidatorDef> = Vec::new();
     let mut pending: Vec<&'static ValidatorDef> = Vec::new();
-    for route in routes {
-        match route.def.auth {
+    let auths = routes.iter().map(|r| r.def.auth).chain(extra_auth.iter().copied());
+    for auth in auths {
+        match auth {
             AuthDef::Jwt(def) | AuthDef::PublicOrJwt(def) => pending.push(def),
             AuthDef::SoleJwt | AuthDef::SolePublicOrJwt => pending.extend(declared),
             _ => {}

@@ -116,61 +116,16 @@ impl<'a> TableBuilder<'a> {
     /// The ready auth method of a route; `None` (with a problem recorded) when a validator it
     /// names could not be made ready.
     fn authenticator(&mut self, auth: AuthDef, path: &str, handler: &str) -> Option<Authenticator> {
-        let (validator, public) = match auth {
-            AuthDef::None => return Some(Authenticator::None),
-            AuthDef::User => return Some(Authenticator::User),
-            AuthDef::Custom(method) => return Some(Authenticator::Custom(method)),
-            AuthDef::Public => {
-                self.uses_public = true;
-                return Some(Authenticator::Public);
+        match authenticator(auth, self.validators, path, handler) {
+            Ok((authenticator, public)) => {
+                self.uses_public |= public;
+                Some(authenticator)
             }
-            AuthDef::SoleJwt => (self.sole_validator(path, handler, "jwt")?, false),
-            AuthDef::SolePublicOrJwt => {
-                (self.sole_validator(path, handler, "public_or_jwt")?, true)
+            Err(problem) => {
+                self.problems.push(problem);
+                None
             }
-            AuthDef::Jwt(def) => (self.declared(def, path, handler)?, false),
-            AuthDef::PublicOrJwt(def) => (self.declared(def, path, handler)?, true),
-        };
-        self.uses_public |= public;
-        JwtAuth::new(self.validators.chain(&validator), public).map(Authenticator::Jwt)
-    }
-
-    fn declared(
-        &mut self,
-        def: &ValidatorDef,
-        path: &str,
-        handler: &str,
-    ) -> Option<Arc<Validator>> {
-        // The descriptor came from the route's own link; names are unique (duplicates are a
-        // problem of their own), so the name finds exactly this declaration's ready validator.
-        let found = self
-            .validators
-            .by_name
-            .get(def.name)
-            .filter(|v| std::ptr::eq(v.def(), def));
-        if found.is_none() {
-            self.problems.push(Problem::UnavailableValidator {
-                path: path.to_string(),
-                handler: handler.to_string(),
-                validator: def.name.to_string(),
-            });
         }
-        found.cloned()
-    }
-
-    fn sole_validator(&mut self, path: &str, handler: &str, auth: &str) -> Option<Arc<Validator>> {
-        let mut all: Vec<_> = self.validators.by_name.values().collect();
-        if let [only] = all.as_slice() {
-            return Some((*only).clone());
-        }
-        all.sort_by_key(|v| v.name);
-        self.problems.push(Problem::NoSoleValidator {
-            path: path.to_string(),
-            handler: handler.to_string(),
-            auth: auth.to_string(),
-            validators: all.iter().map(|v| v.name.to_string()).collect(),
-        });
-        None
     }
 
     pub(crate) fn finish(self) -> RouteTable {
@@ -192,4 +147,73 @@ impl<'a> TableBuilder<'a> {
             entries,
         }
     }
+}
+
+/// The ready auth method for `auth`, and whether it runs anonymous callers as the public user.
+/// `path` and `handler` name the user of the auth method in problems.
+pub(crate) fn authenticator(
+    auth: AuthDef,
+    validators: &Validators,
+    path: &str,
+    handler: &str,
+) -> Result<(Authenticator, bool), Problem> {
+    let (validator, public) = match auth {
+        AuthDef::None => return Ok((Authenticator::None, false)),
+        AuthDef::User => return Ok((Authenticator::User, false)),
+        AuthDef::Custom(method) => return Ok((Authenticator::Custom(method), false)),
+        AuthDef::Public => return Ok((Authenticator::Public, true)),
+        AuthDef::SoleJwt => (sole_validator(validators, path, handler, "jwt")?, false),
+        AuthDef::SolePublicOrJwt => (
+            sole_validator(validators, path, handler, "public_or_jwt")?,
+            true,
+        ),
+        AuthDef::Jwt(def) => (declared(validators, def, path, handler)?, false),
+        AuthDef::PublicOrJwt(def) => (declared(validators, def, path, handler)?, true),
+    };
+    let chain = validators.chain(&validator);
+    let auth = JwtAuth::new(chain, public).ok_or_else(|| Problem::UnavailableValidator {
+        path: path.to_string(),
+        handler: handler.to_string(),
+        validator: validator.name.to_string(),
+    })?;
+    Ok((Authenticator::Jwt(auth), public))
+}
+
+fn declared(
+    validators: &Validators,
+    def: &ValidatorDef,
+    path: &str,
+    handler: &str,
+) -> Result<Arc<Validator>, Problem> {
+    // The descriptor came from the route's own link; names are unique (duplicates are a
+    // problem of their own), so the name finds exactly this declaration's ready validator.
+    validators
+        .by_name
+        .get(def.name)
+        .filter(|v| std::ptr::eq(v.def(), def))
+        .cloned()
+        .ok_or_else(|| Problem::UnavailableValidator {
+            path: path.to_string(),
+            handler: handler.to_string(),
+            validator: def.name.to_string(),
+        })
+}
+
+fn sole_validator(
+    validators: &Validators,
+    path: &str,
+    handler: &str,
+    auth: &str,
+) -> Result<Arc<Validator>, Problem> {
+    let mut all: Vec<_> = validators.by_name.values().collect();
+    if let [only] = all.as_slice() {
+        return Ok((*only).clone());
+    }
+    all.sort_by_key(|v| v.name);
+    Err(Problem::NoSoleValidator {
+        path: path.to_string(),
+        handler: handler.to_string(),
+        auth: auth.to_string(),
+        validators: all.iter().map(|v| v.name.to_string()).collect(),
+    })
 }

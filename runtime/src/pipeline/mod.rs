@@ -202,11 +202,18 @@ impl Pipeline {
     }
 
     fn auth_failure(&self, route: &RouteEntry, failure: AuthFailure) -> Response {
+        let response = self.refusal(&route.path, route.def.json, failure);
+        route_error(route, response)
+    }
+
+    /// The answer to a failed authentication of a request to `path`: 401/403/503 with the
+    /// challenge, as JSON or as a JSON-RPC error.
+    pub(crate) fn refusal(&self, path: &str, json: bool, failure: AuthFailure) -> Response {
         let realm = &self.services.config.realm;
-        let response = match failure {
+        match failure {
             AuthFailure::Refused(err) => {
-                tracing::debug!(route = &*route.path, reason = %err.description(), "authentication refused");
-                if route.def.json {
+                tracing::debug!(route = path, reason = %err.description(), "authentication refused");
+                if json {
                     let mut response = rpc::error_response(None, &rpc::RpcError::from(&err));
                     err.add_headers(&mut response, realm);
                     response
@@ -215,21 +222,20 @@ impl Pipeline {
                 }
             }
             AuthFailure::Internal(reason) => {
-                tracing::error!(route = &*route.path, %reason, "authentication backend failed");
+                tracing::error!(route = path, %reason, "authentication backend failed");
                 error_response(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "temporarily_unavailable",
                     "the authentication backend is unavailable",
                 )
             }
-        };
-        route_error(route, response)
+        }
     }
 }
 
 /// Flags credential headers so that no `Debug` of the request (in a handler's log line, an
 /// auth method's `AuthRequest`) prints them.
-fn mark_credentials_sensitive(headers: &mut http::HeaderMap) {
+pub(crate) fn mark_credentials_sensitive(headers: &mut http::HeaderMap) {
     for (name, value) in headers.iter_mut() {
         if name == header::AUTHORIZATION
             || name == header::COOKIE
