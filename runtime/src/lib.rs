@@ -228,13 +228,29 @@ pub use http;
 ///
 /// # Scoping rule for auth names
 ///
-/// `auth = "custom"` and `auth = "jwt_<name>"` are resolved by rustc: `#[auth_method] fn custom`
-/// declares a hidden macro `auth_custom`, and `validator! { name: "demo", ... }` one named
-/// `jwt_demo`, each `pub(crate)`. A route sees them when they are in scope as ordinary items:
-/// in the same module (in any order), or imported from another module with `use`
-/// (`use crate::auth::auth_custom;`, `use crate::validators::jwt_demo;`, or a glob). When one is
-/// missing, the compiler says "cannot find macro `auth_custm` in this scope" under the string
-/// and suggests the similar name.
+/// `auth = "custom"`, `auth = "jwt_<name>"` and `auth = "public_or_jwt_<name>"` are resolved
+/// by rustc, through hidden marker types that the declarations emit:
+///
+/// | declaration | marker |
+/// |---|---|
+/// | `validator! { name: "demo", ... }` | `jwt_demo` (for `jwt_demo` and `public_or_jwt_demo`) |
+/// | `#[auth_method] fn custom` | `auth_custom` |
+///
+/// A marker has the declaration's visibility: the function's for an auth method, the
+/// validator's optional leading one (`validator! { pub name: "demo", ... }`); without one it is
+/// `pub(crate)` (write `pub(self)` to keep it in its module). A route, or a validator's `next`,
+/// sees a marker when it is in scope as an ordinary item: declared in the same module (in any
+/// order), or imported with `use` from another module (`use crate::auth::auth_custom;`,
+/// `use super::jwt_demo;`, a glob) or from another crate that declares it `pub`
+/// (`use shared_auth::{jwt_corp, auth_api_key};`, re-exports included). Markers are types, so
+/// a function or constant of the same name does not clash with them (a type or module would).
+/// When one is missing, the compiler says "cannot find type `auth_custm` in this scope" under
+/// the string and suggests the similar name or the import.
+///
+/// Declarations from other crates join the registry like local ones: an application built with
+/// the default route set makes every validator of the binary ready at startup (each needs its
+/// configuration, such as its `env("...")` variables), one built with [`AppBuilder::routes`]
+/// only those its routes use.
 pub use authroute_macros::route;
 
 /// Declares a custom auth method: a plain `fn(&AuthRequest<'_>) -> Result<Uid, AuthError>`
@@ -283,6 +299,10 @@ pub use authroute_macros::auth_method;
 /// `next` (chain), `cookie` (`true` or `{ name, path, max_age, secure, same_site }`),
 /// `allow_http`. String values may be `env("VAR")` or `env("VAR", default = "...")`, read at
 /// startup. Mistakes are compile errors under the offending token.
+///
+/// An optional leading visibility is that of the validator's `jwt_<name>` marker (default
+/// `pub(crate)`): a library declares `validator! { pub name: "corp", ... }` and applications
+/// `use the_library::jwt_corp;` before naming `auth = "jwt_corp"`.
 pub use authroute_macros::validator;
 
 /// An explicit set of routes, named by their handler functions (paths work too):
