@@ -14,9 +14,8 @@ pub fn auth(input: TokenStream) -> TokenStream {
     let lit: LitStr = match syn::parse2(input) {
         Ok(lit) => lit,
         Err(err) => {
-            let message = format!(
-                "{err}: `auth!` takes one auth string, like `auth!(\"jwt_demo\")`"
-            );
+            let message =
+                format!("{err}: `auth!` takes one auth string, like `auth!(\"jwt_demo\")`");
             return syn::Error::new(err.span(), message).into_compile_error();
         }
     };

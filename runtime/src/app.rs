@@ -166,10 +166,8 @@ impl App {
     pub async fn serve_with<L, B>(self, addr: SocketAddr, layer: L) -> io::Result<()>
     where
         L: tower_layer::Layer<App>,
-        L::Service: tower_service::Service<
-                Request<hyper::body::Incoming>,
-                Response = http::Response<B>,
-            > + Clone
+        L::Service: tower_service::Service<Request<hyper::body::Incoming>, Response = http::Response<B>>
+            + Clone
             + Send
             + 'static,
         <L::Service as tower_service::Service<Request<hyper::body::Incoming>>>::Future:
@@ -190,10 +188,8 @@ impl App {
     pub async fn spawn_with<L, B>(self, addr: SocketAddr, layer: L) -> io::Result<ServerHandle>
     where
         L: tower_layer::Layer<App>,
-        L::Service: tower_service::Service<
-                Request<hyper::body::Incoming>,
-                Response = http::Response<B>,
-            > + Clone
+        L::Service: tower_service::Service<Request<hyper::body::Incoming>, Response = http::Response<B>>
+            + Clone
             + Send
             + 'static,
         <L::Service as tower_service::Service<Request<hyper::body::Incoming>>>::Future:

@@ -14,8 +14,8 @@
 //!   [`ValidatorName`] (and `Option<Uid>`, `Option<ValidatorName>`).
 //!
 //! ```no_run
-//! use authroute::{Caller, Uid, auth, route};
-//! use axum::{Json, Router, routing::get};
+//! use authroute::{Uid, auth, route};
+//! use axum::{Router, routing::get};
 //! use serde_json::{Value, json};
 //!
 //! authroute::validator! {
@@ -28,8 +28,9 @@
 //!     authroute::Json(json!({ "uid": uid }))
 //! }
 //!
-//! async fn me(uid: Uid) -> Json<Value> {
-//!     Json(json!({ "uid": uid }))
+//! /// A plain axum handler.
+//! async fn me(uid: Uid) -> String {
+//!     format!("you are user {uid}")
 //! }
 //!
 //! # async fn run(app: authroute::App) -> Result<(), Box<dyn std::error::Error>> {
@@ -67,7 +68,9 @@ use crate::response::error_response;
 
 /// The routes of `pipeline` as an axum router: one axum route per path pattern, each handing
 /// the matched request to the pipeline.
-pub(crate) fn router<S: Clone + Send + Sync + 'static>(pipeline: &Arc<Pipeline>) -> ::axum::Router<S> {
+pub(crate) fn router<S: Clone + Send + Sync + 'static>(
+    pipeline: &Arc<Pipeline>,
+) -> ::axum::Router<S> {
     let mut router = ::axum::Router::new();
     for (index, entry) in pipeline.table.entries.iter().enumerate() {
         let Some((_, route)) = entry.routes.first() else {
@@ -144,7 +147,11 @@ impl std::fmt::Debug for AuthLayer {
 }
 
 impl AuthLayer {
-    pub(crate) fn new(pipeline: Arc<Pipeline>, authenticator: Authenticator, name: &'static str) -> Self {
+    pub(crate) fn new(
+        pipeline: Arc<Pipeline>,
+        authenticator: Authenticator,
+        name: &'static str,
+    ) -> Self {
         AuthLayer {
             auth: Arc::new(LayerAuth {
                 pipeline,
@@ -203,7 +210,10 @@ where
             let (mut parts, body) = request.into_parts();
             mark_credentials_sensitive(&mut parts.headers);
             let services = &auth.pipeline.services;
-            let identity = auth.authenticator.authenticate(services.auth_env(), &parts).await;
+            let identity = auth
+                .authenticator
+                .authenticate(services.auth_env(), &parts)
+                .await;
             let mut identity = match identity {
                 Ok(identity) => identity,
                 Err(failure) => {
@@ -212,9 +222,7 @@ where
                 }
             };
             let set_cookie = identity.set_cookie.take();
-            parts
-                .extensions
-                .insert(Authenticated(Arc::new(identity)));
+            parts.extensions.insert(Authenticated(Arc::new(identity)));
             let mut response = inner.call(Request::from_parts(parts, body)).await?;
             if let Some(cookie) = set_cookie {
                 response.headers_mut().append(header::SET_COOKIE, cookie);
@@ -360,6 +368,8 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for ValidatorName {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Option<Self>, Response> {
-        Ok(identity(parts, "Option<ValidatorName>")?.validator.map(ValidatorName))
+        Ok(identity(parts, "Option<ValidatorName>")?
+            .validator
+            .map(ValidatorName))
     }
 }

@@ -194,9 +194,9 @@ pub use extract::{
 };
 pub use identity::{PartnerId, Uid};
 pub use jwt::config::TokenContext;
+pub use registry::Auth;
 pub use request::AuthRequest;
 pub use response::{HttpError, IntoResponse, Json, Response};
-pub use registry::Auth;
 pub use route_set::RouteSet;
 pub use rpc::{IntoRpcResult, RpcError};
 pub use secret::Secret;

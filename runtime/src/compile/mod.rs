@@ -20,9 +20,9 @@ use crate::jwt::config::{
 use crate::registry::{self, AuthDef, Needs};
 use crate::route_set::{SetRoute, prefix_problem};
 use crate::state::StateMap;
+use routes::TableBuilder;
 #[cfg(feature = "axum")]
 pub(crate) use routes::authenticator;
-use routes::TableBuilder;
 use table::RouteTable;
 
 /// What startup needs to compile the table.
@@ -132,7 +132,10 @@ fn reached_validators(
 ) -> Vec<&'static ValidatorDef> {
     let mut reached: Vec<&'static ValidatorDef> = Vec::new();
     let mut pending: Vec<&'static ValidatorDef> = Vec::new();
-    let auths = routes.iter().map(|r| r.def.auth).chain(extra_auth.iter().copied());
+    let auths = routes
+        .iter()
+        .map(|r| r.def.auth)
+        .chain(extra_auth.iter().copied());
     for auth in auths {
         match auth {
             AuthDef::Jwt(def) | AuthDef::PublicOrJwt(def) => pending.push(def),

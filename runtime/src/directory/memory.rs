@@ -90,10 +90,22 @@ impl MemoryDirectory {
         id
     }
 
-    /// Adds a user and returns its id; the password (if any) is hashed here.
+    /// Adds a user and returns its id (one more than the highest so far); the password (if
+    /// any) is hashed here.
     ///
     /// Fails on a login that already exists or a partner that does not.
     pub fn add_user(&self, user: NewUser) -> Result<Uid, DirectoryError> {
+        self.insert_user(None, user)
+    }
+
+    /// Adds a user under a chosen id, as a fixture that must match uids named elsewhere (a
+    /// validator's static user, the public user). Fails as [`add_user`](Self::add_user) does,
+    /// and on an id that is taken.
+    pub fn add_user_with_id(&self, id: Uid, user: NewUser) -> Result<Uid, DirectoryError> {
+        self.insert_user(Some(id), user)
+    }
+
+    fn insert_user(&self, id: Option<Uid>, user: NewUser) -> Result<Uid, DirectoryError> {
         // Hash before taking the lock: it is the slow part.
         let hash = user
             .password
@@ -111,7 +123,13 @@ impl MemoryDirectory {
         {
             return Err(DirectoryError::UnknownPartner(pid));
         }
-        let id = Uid(data.users.keys().next_back().map_or(1, |last| last.0 + 1));
+        let id = match id {
+            Some(id) if data.users.contains_key(&id) => {
+                return Err(DirectoryError::Storage(format!("user id {id} is taken")));
+            }
+            Some(id) => id,
+            None => Uid(data.users.keys().next_back().map_or(1, |last| last.0 + 1)),
+        };
         if let Some(login) = &user.login {
             data.logins.insert(login.clone(), id);
         }
