@@ -236,18 +236,48 @@ where
 #[derive(Clone)]
 struct Authenticated(Arc<Identity>);
 
-/// The identity, or the 500 for an extractor used without the layer.
-fn identity<'p>(parts: &'p Parts, extractor: &'static str) -> Result<&'p Identity, Response> {
+/// Why an authroute extractor refused a request.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Rejection {
+    /// The handler has no authroute auth layer: 500, logged once per extractor.
+    MissingLayer,
+    /// The caller is anonymous but the extractor needs an authenticated one: 401.
+    Unauthenticated,
+    /// The token's claims do not deserialise into the requested type: 400.
+    BadClaims(String),
+}
+
+impl IntoResponse for Rejection {
+    fn into_response(self) -> Response {
+        let response = match self {
+            Rejection::MissingLayer => error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal_error",
+                "the server is misconfigured",
+            ),
+            Rejection::Unauthenticated => error_response(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "this handler needs an authenticated caller",
+            ),
+            Rejection::BadClaims(reason) => error_response(
+                StatusCode::BAD_REQUEST,
+                "invalid_claims",
+                &format!("the token's claims do not have the expected shape: {reason}"),
+            ),
+        };
+        response.map(Body::new)
+    }
+}
+
+/// The identity, or the rejection for an extractor used without the layer.
+fn identity<'p>(parts: &'p Parts, extractor: &'static str) -> Result<&'p Identity, Rejection> {
     match parts.extensions.get::<Authenticated>() {
         Some(Authenticated(identity)) => Ok(identity),
         None => {
             log_missing_layer_once(extractor);
-            Err(error_response(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal_error",
-                "the server is misconfigured",
-            )
-            .map(Body::new))
+            Err(Rejection::MissingLayer)
         }
     }
 }
@@ -267,49 +297,37 @@ fn log_missing_layer_once(extractor: &'static str) {
     }
 }
 
-fn unauthenticated() -> Response {
-    error_response(
-        StatusCode::UNAUTHORIZED,
-        "unauthorized",
-        "this handler needs an authenticated caller",
-    )
-    .map(Body::new)
-}
-
-fn bad_claims(err: serde_json::Error) -> Response {
-    error_response(
-        StatusCode::BAD_REQUEST,
-        "invalid_claims",
-        &format!("the token's claims do not have the expected shape: {err}"),
-    )
-    .map(Body::new)
+fn bad_claims(err: serde_json::Error) -> Rejection {
+    Rejection::BadClaims(err.to_string())
 }
 
 /// The authenticated user; an anonymous caller (behind a `public*` layer) is 401.
 impl<S: Send + Sync> FromRequestParts<S> for Uid {
-    type Rejection = Response;
+    type Rejection = Rejection;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Response> {
-        identity(parts, "Uid")?.uid.ok_or_else(unauthenticated)
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Rejection> {
+        identity(parts, "Uid")?
+            .uid
+            .ok_or(Rejection::Unauthenticated)
     }
 }
 
 /// The authenticated user, `None` when anonymous.
 impl<S: Send + Sync> OptionalFromRequestParts<S> for Uid {
-    type Rejection = Response;
+    type Rejection = Rejection;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Option<Self>, Response> {
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Option<Self>, Rejection> {
         Ok(identity(parts, "Option<Uid>")?.uid)
     }
 }
 
 /// The user the request runs as: the authenticated one, or the public user.
 impl<S: Send + Sync> FromRequestParts<S> for Caller {
-    type Rejection = Response;
+    type Rejection = Rejection;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Response> {
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Rejection> {
         let identity = identity(parts, "Caller")?;
-        let uid = identity.effective_uid.ok_or_else(unauthenticated)?;
+        let uid = identity.effective_uid.ok_or(Rejection::Unauthenticated)?;
         Ok(Caller {
             uid,
             authenticated: identity.uid.is_some(),
@@ -319,31 +337,31 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
 
 /// The partner the validator's partner strategy found, if any.
 impl<S: Send + Sync> OptionalFromRequestParts<S> for Partner {
-    type Rejection = Response;
+    type Rejection = Rejection;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Option<Self>, Response> {
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Option<Self>, Rejection> {
         Ok(identity(parts, "Option<Partner>")?.partner.clone())
     }
 }
 
 /// The verified token's claims; a request without a token (anonymous) is 401.
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Claims<T> {
-    type Rejection = Response;
+    type Rejection = Rejection;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Response> {
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Rejection> {
         let token = identity(parts, "Claims")?
             .token
             .as_ref()
-            .ok_or_else(unauthenticated)?;
+            .ok_or(Rejection::Unauthenticated)?;
         token.claims().map(Claims).map_err(bad_claims)
     }
 }
 
 /// The verified token's claims, `None` when anonymous.
 impl<S: Send + Sync, T: DeserializeOwned> OptionalFromRequestParts<S> for Claims<T> {
-    type Rejection = Response;
+    type Rejection = Rejection;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Option<Self>, Response> {
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Option<Self>, Rejection> {
         match &identity(parts, "Option<Claims>")?.token {
             Some(token) => token.claims().map(|c| Some(Claims(c))).map_err(bad_claims),
             None => Ok(None),
@@ -353,21 +371,21 @@ impl<S: Send + Sync, T: DeserializeOwned> OptionalFromRequestParts<S> for Claims
 
 /// The validator that accepted the token; anonymous is 401.
 impl<S: Send + Sync> FromRequestParts<S> for ValidatorName {
-    type Rejection = Response;
+    type Rejection = Rejection;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Response> {
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Rejection> {
         identity(parts, "ValidatorName")?
             .validator
             .map(ValidatorName)
-            .ok_or_else(unauthenticated)
+            .ok_or(Rejection::Unauthenticated)
     }
 }
 
 /// The validator that accepted the token, `None` when anonymous.
 impl<S: Send + Sync> OptionalFromRequestParts<S> for ValidatorName {
-    type Rejection = Response;
+    type Rejection = Rejection;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Option<Self>, Response> {
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Option<Self>, Rejection> {
         Ok(identity(parts, "Option<ValidatorName>")?
             .validator
             .map(ValidatorName))

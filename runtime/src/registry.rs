@@ -57,9 +57,10 @@ pub enum AuthDef {
 ///     secret: env("DEMO_SECRET"), user: static(2),
 /// }
 ///
-/// let auth = authroute::auth!("jwt_demo");
-/// assert_eq!(auth.name(), "jwt_demo");
-/// # fn main() {}
+/// fn main() {
+///     let auth = authroute::auth!("jwt_demo");
+///     assert_eq!(auth.name(), "jwt_demo");
+/// }
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Auth {

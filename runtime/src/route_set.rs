@@ -20,10 +20,11 @@ use crate::registry::{self, RouteDef};
 /// #[route("/health", methods = ["GET"], auth = "none")]
 /// async fn health() -> &'static str { "ok" }
 ///
-/// let api = routes![me].nest("/api/v1"); // serves /api/v1/me
-/// let all = api.merge(routes![health]);  // and /health
-/// assert_eq!(all.len(), 2);
-/// # fn main() {}
+/// fn main() {
+///     let api = routes![me].nest("/api/v1"); // serves /api/v1/me
+///     let all = api.merge(routes![health]); // and /health
+///     assert_eq!(all.len(), 2);
+/// }
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct RouteSet {
