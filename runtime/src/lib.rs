@@ -58,6 +58,29 @@
 //! - [`App::handle`] serves one `http::Request` (the app is also a `tower::Service`);
 //!   [`App::serve`] is the built-in hyper server.
 //!
+//! ## Cargo features
+//!
+//! | feature | default | adds | brings in |
+//! |---|---|---|---|
+//! | `sqlite` | yes | `directory::SqliteDirectory`, `session::SqliteSessionStore`; implies `password` | rusqlite with bundled SQLite |
+//! | `jwks` | yes | validators with `jwks_uri` or `discovery: true`: keys fetched over HTTPS, cached and refreshed (`jwt::jwks::JwksCache`) | reqwest, rustls |
+//! | `password` | yes | password hashing (argon2id) and logins: [`directory::PasswordHasher`], [`SessionControl::authenticate`] | argon2 |
+//! | `testing` | no | `testing::mint`: tokens for the declared validators, for application tests | - |
+//!
+//! With `default-features = false` an application keeps everything else: the macros, HMAC and
+//! PEM validators, custom auth methods, the in-memory directory and session store, and the server
+//! (HTTP/1.1 and HTTP/2), with half the dependencies (85 crates instead of 176 when this was
+//! written; CI keeps it at 90 or fewer).
+//!
+//! - Without `jwks`, a `validator!` declaring `jwks_uri` or `discovery: true` still compiles (the
+//!   macro cannot see the runtime's features) but is a startup problem,
+//!   [`Problem::Validator`], that names the validator and the feature, reported with the others.
+//! - Without `password`, [`directory::PasswordHasher`] remains so that
+//!   `MemoryDirectory::new(PasswordHasher::default())` and users without a password (such as the
+//!   public user) work unchanged, but it hashes nothing: adding a user with a password and every
+//!   login fail with [`directory::DirectoryError::PasswordFeatureDisabled`] (a login route
+//!   answers 503 and logs that error).
+//!
 //! ## Auth methods
 //!
 //! | auth string | meaning |
@@ -141,6 +164,7 @@ mod response;
 pub mod rpc;
 mod secret;
 pub mod session;
+#[cfg(feature = "sqlite")]
 mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -243,7 +267,9 @@ pub use authroute_macros::auth_method;
 /// `custom(path)`), `partner` (`none`, `email` or `custom(path)`), `partner_required`,
 /// `next` (chain), `cookie` (`true` or `{ name, path, max_age, secure, same_site }`),
 /// `allow_http`. String values may be `env("VAR")` or `env("VAR", default = "...")`, read at
-/// startup. Mistakes are compile errors under the offending token.
+/// startup. Mistakes are compile errors under the offending token. `jwks_uri` and `discovery`
+/// need the `jwks` feature (on by default); without it they are a startup error naming the
+/// validator and the feature.
 pub use authroute_macros::validator;
 
 /// An explicit set of routes, named by their handler functions (paths work too):
