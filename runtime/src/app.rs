@@ -479,6 +479,7 @@ impl AppBuilder {
 
         // JWKS: first fetch and periodic refresh in the background, so that the server starts
         // even when a key server is down, and recovers when it comes back.
+        #[cfg(feature = "jwks")]
         for validator in compiled.validators.by_name.values() {
             if let crate::jwt::config::VerificationKey::Jwks(cache) = &validator.key {
                 let first = cache.clone();

@@ -65,6 +65,30 @@
 //!   `http::Request` in process (the app is also a `tower::Service`); [`App::serve`] is the
 //!   built-in hyper server, with the head, body and handler timeouts of [`Config`].
 //!
+//! ## Cargo features
+//!
+//! | feature | default | adds | brings in |
+//! |---|---|---|---|
+//! | `sqlite` | yes | `directory::SqliteDirectory`, `session::SqliteSessionStore`; implies `password` | rusqlite with bundled SQLite |
+//! | `jwks` | yes | validators with `jwks_uri` or `discovery: true`: keys fetched over HTTPS, cached and refreshed (`jwt::jwks::JwksCache`) | reqwest, rustls |
+//! | `password` | yes | password hashing (argon2id) and logins: [`directory::PasswordHasher`], [`SessionControl::authenticate`] | argon2 |
+//! | `testing` | no | `testing::mint` (tokens for the declared validators) and `testing::TestClient` (requests in process), for application tests | - |
+//! | `axum` | no | `App::router`, `App::auth_layer` and axum extractors for authroute's identity types (see `authroute::axum`) | axum 0.8 (without its default features) |
+//!
+//! With `default-features = false` an application keeps everything else: the macros, HMAC and
+//! PEM validators, custom auth methods, the in-memory directory and session store, and the server
+//! (HTTP/1.1 and HTTP/2), with half the dependencies (85 crates instead of 176 when this was
+//! written; CI keeps it at 90 or fewer).
+//!
+//! - Without `jwks`, a `validator!` declaring `jwks_uri` or `discovery: true` still compiles (the
+//!   macro cannot see the runtime's features) but is a startup problem,
+//!   [`Problem::Validator`], that names the validator and the feature, reported with the others.
+//! - Without `password`, [`directory::PasswordHasher`] remains so that
+//!   `MemoryDirectory::new(PasswordHasher::default())` and users without a password (such as the
+//!   public user) work unchanged, but it hashes nothing: adding a user with a password and every
+//!   login fail with [`directory::DirectoryError::PasswordFeatureDisabled`] (a login route
+//!   answers 503 and logs that error).
+//!
 //! ## Auth methods
 //!
 //! | auth string | meaning |
@@ -178,6 +202,7 @@ mod response;
 pub mod rpc;
 mod secret;
 pub mod session;
+#[cfg(feature = "sqlite")]
 mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -303,6 +328,8 @@ pub use authroute_macros::auth_method;
 /// An optional leading visibility is that of the validator's `jwt_<name>` marker (default
 /// `pub(crate)`): a library declares `validator! { pub name: "corp", ... }` and applications
 /// `use the_library::jwt_corp;` before naming `auth = "jwt_corp"`.
+/// `jwks_uri` and `discovery` need the `jwks` feature (on by default); without it they are a
+/// startup error naming the validator and the feature.
 pub use authroute_macros::validator;
 
 /// An explicit set of routes, named by their handler functions (paths work too):

@@ -12,6 +12,7 @@ use crate::error::AuthError;
 use crate::identity::Uid;
 use crate::jwt::config::{PartnerStrategy, TokenContext, UserStrategy, Validator, VerificationKey};
 use crate::jwt::cookie::CookieMode;
+#[cfg(feature = "jwks")]
 use crate::jwt::jwks::KeyLookupError;
 use crate::jwt::policy::{self, VerifiedToken};
 
@@ -221,6 +222,8 @@ async fn from_cookie(
 
 /// The identity for a token the validator remembers, if it does and the identity can still be
 /// built; otherwise [`accept`] runs the whole check and reports any refusal.
+// Without the `jwks` feature, `Static` is the only kind of key.
+#[cfg_attr(not(feature = "jwks"), allow(irrefutable_let_patterns))]
 async fn remembered(env: AuthEnv<'_>, validator: &Validator, raw: &[u8]) -> Option<Identity> {
     let VerificationKey::Static(fixed) = &validator.key else {
         return None;
@@ -232,6 +235,8 @@ async fn remembered(env: AuthEnv<'_>, validator: &Validator, raw: &[u8]) -> Opti
 }
 
 /// One validator's verdict on a token it does not remember (see [`remembered`]).
+// Without the `jwks` feature, `Static` is the only kind of key.
+#[cfg_attr(not(feature = "jwks"), allow(irrefutable_let_patterns))]
 async fn accept(env: AuthEnv<'_>, validator: &Validator, token: &str) -> Result<Identity, Refusal> {
     let unverified = policy::parse(token, &validator.policy).map_err(|err| {
         tracing::info!(validator = validator.name, reason = %err, "token refused");
@@ -241,6 +246,7 @@ async fn accept(env: AuthEnv<'_>, validator: &Validator, token: &str) -> Result<
         VerificationKey::Static(fixed) => {
             unverified.verify(&fixed.key, &validator.policy, env.clock.now())
         }
+        #[cfg(feature = "jwks")]
         VerificationKey::Jwks(cache) => {
             let kid = unverified.kid().map(str::to_string);
             let keys = match cache.key(kid.as_deref()).await {

@@ -5,8 +5,9 @@ use std::fmt;
 use std::future::ready;
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use super::password::LoginRow;
-use super::{BoxFuture, Directory, DirectoryError, NewUser, Partner, PasswordHasher, User};
+use super::{
+    BoxFuture, Directory, DirectoryError, LoginRow, NewUser, Partner, PasswordHasher, User,
+};
 use crate::identity::{PartnerId, Uid};
 
 /// Users and partners held in memory; ids count from 1 in insertion order.
@@ -14,7 +15,9 @@ use crate::identity::{PartnerId, Uid};
 /// Lookups are answered at once. Password checks ([`Directory::authenticate`]) run on tokio's
 /// blocking pool behind the hasher's bound
 /// ([`PasswordHasher::max_concurrent_checks`]), so `authenticate` must be awaited inside a tokio
-/// runtime. Seeding ([`add_user`](Self::add_user)) hashes on the calling thread.
+/// runtime. Seeding ([`add_user`](Self::add_user)) hashes on the calling thread. Without the
+/// `password` feature, users without a password can still be added; one with a password, and
+/// every login, fail with [`DirectoryError::PasswordFeatureDisabled`].
 ///
 /// ```
 /// use authroute::directory::{Directory, MemoryDirectory, NewUser, PasswordHasher};
@@ -194,7 +197,8 @@ impl Directory for MemoryDirectory {
     }
 }
 
-#[cfg(test)]
+// Every test seeds users with passwords; without the `password` feature, see `no_password.rs`.
+#[cfg(all(test, feature = "password"))]
 mod tests {
     use std::sync::Arc;
 

@@ -1,8 +1,13 @@
 //! Users and partners: who may log in, and the contacts tokens are matched against.
 //!
 //! The runtime only talks to the [`Directory`] trait. Two implementations ship:
-//! [`MemoryDirectory`] for tests and small applications, and [`SqliteDirectory`], an embedded
-//! SQLite file (the demo's default, so data survives a restart).
+//! [`MemoryDirectory`] for tests and small applications, and `SqliteDirectory`, an embedded
+//! SQLite file (the demo's default, so data survives a restart; feature `sqlite`).
+//!
+//! Passwords are hashed with argon2id by [`PasswordHasher`] (feature `password`, implied by
+//! `sqlite`). Without that feature the hasher remains, so the same code builds, but it hashes
+//! nothing: users without a password work, while adding one with a password and every login fail
+//! with [`DirectoryError::PasswordFeatureDisabled`].
 
 use std::fmt;
 use std::future::Future;
@@ -11,14 +16,22 @@ use std::pin::Pin;
 
 use crate::identity::{PartnerId, Uid};
 
-#[cfg(test)]
+// The shared tests are about password checks.
+#[cfg(all(test, feature = "password"))]
 mod conformance;
 mod memory;
+#[cfg(not(feature = "password"))]
+mod no_password;
+#[cfg(feature = "password")]
 mod password;
+#[cfg(not(feature = "password"))]
+use no_password as password;
+#[cfg(feature = "sqlite")]
 mod sqlite;
 
 pub use memory::MemoryDirectory;
 pub use password::PasswordHasher;
+#[cfg(feature = "sqlite")]
 pub use sqlite::SqliteDirectory;
 
 /// A boxed, sendable future, as returned by the object-safe store traits.
@@ -65,6 +78,12 @@ pub enum DirectoryError {
     /// Hashing a password failed (in practice: the OS random number generator did).
     #[error("password hashing failed: {0}")]
     Hash(String),
+    /// A password was given or checked in a build without the `password` feature, which holds
+    /// the hashing (argon2id): a user with a password cannot be added, and logins fail.
+    #[error(
+        "passwords are not available: this build of authroute lacks the `password` feature (enable `password` or `sqlite`)"
+    )]
+    PasswordFeatureDisabled,
     /// The database file could not be opened or its schema could not be set up.
     #[error("cannot open user directory `{}`: {reason}", path.display())]
     Open {
@@ -170,4 +189,24 @@ pub trait Directory: Send + Sync + std::fmt::Debug + 'static {
         &'a self,
         email: &'a str,
     ) -> BoxFuture<'a, Result<Vec<Partner>, DirectoryError>>;
+}
+
+/// What a directory knows about a login before checking the password.
+pub(crate) struct LoginRow {
+    pub(crate) uid: Uid,
+    pub(crate) password_hash: Option<String>,
+    pub(crate) active: bool,
+}
+
+impl fmt::Debug for LoginRow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LoginRow")
+            .field("uid", &self.uid)
+            .field(
+                "password_hash",
+                &self.password_hash.as_ref().map(|_| "[redacted]"),
+            )
+            .field("active", &self.active)
+            .finish()
+    }
 }

@@ -15,14 +15,16 @@ use argon2::password_hash::{
 };
 use argon2::{Algorithm, Argon2, Params, Version};
 
-use super::DirectoryError;
+use super::{DirectoryError, LoginRow};
 use crate::identity::Uid;
 
 /// Refuse to verify hashes asking for more than 1 GiB: a tampered row must not make the process
 /// abort on a failed allocation.
 const MAX_VERIFY_M_COST_KIB: u32 = 1024 * 1024;
 
-/// Hashes and verifies passwords with argon2id.
+/// Hashes and verifies passwords with argon2id (feature `password`, on by default and implied by
+/// `sqlite`; without it a stand-in of the same name refuses every password, see the
+/// [module](super) docs).
 ///
 /// New hashes use this hasher's cost parameters; verification reads the parameters from the PHC
 /// string itself, so raising the costs later does not lock out existing users.
@@ -269,26 +271,6 @@ impl PasswordHasher {
         };
         let matches = self.check_password(password, phc).await?;
         Ok(login.and_then(|(uid, active)| (matches && active).then_some(uid)))
-    }
-}
-
-/// What a directory knows about a login before checking the password.
-pub(crate) struct LoginRow {
-    pub(crate) uid: Uid,
-    pub(crate) password_hash: Option<String>,
-    pub(crate) active: bool,
-}
-
-impl fmt::Debug for LoginRow {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LoginRow")
-            .field("uid", &self.uid)
-            .field(
-                "password_hash",
-                &self.password_hash.as_ref().map(|_| "[redacted]"),
-            )
-            .field("active", &self.active)
-            .finish()
     }
 }
 

@@ -4,8 +4,9 @@ use std::path::Path;
 
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::password::LoginRow;
-use super::{BoxFuture, Directory, DirectoryError, NewUser, Partner, PasswordHasher, User};
+use super::{
+    BoxFuture, Directory, DirectoryError, LoginRow, NewUser, Partner, PasswordHasher, User,
+};
 use crate::identity::{PartnerId, Uid};
 use crate::sqlite::{self, Db, DbError};
 
@@ -16,6 +17,8 @@ use crate::sqlite::{self, Db, DbError};
 /// awaited inside a tokio runtime. Password checks ([`Directory::authenticate`]) also wait for
 /// one of the hasher's permits ([`PasswordHasher::max_concurrent_checks`]); the connection is
 /// not held meanwhile.
+///
+/// Needs the `sqlite` feature (on by default).
 ///
 /// ```
 /// use authroute::directory::{Directory, NewUser, PasswordHasher, SqliteDirectory};

@@ -10,7 +10,9 @@ use jsonwebtoken::Algorithm;
 use super::cache::VerifiedCache;
 pub use super::cookie::CookieDef;
 use super::cookie::{CookieMode, MIN_COOKIE_SECRET};
-use super::jwks::{JwksCache, JwksLocation, JwksSettings};
+use super::jwks::JwksSettings;
+#[cfg(feature = "jwks")]
+use super::jwks::{JwksCache, JwksLocation};
 use super::keys::{self, VerifyingKey};
 use super::policy::{Policy, VerifiedToken};
 use crate::clock::Clock;
@@ -53,9 +55,9 @@ pub enum KeySource {
     PublicKeyPem(ValueSource),
     /// Path of a PEM public key file.
     PublicKeyFile(ValueSource),
-    /// A JWKS document URL.
+    /// A JWKS document URL (needs the `jwks` feature).
     JwksUri(ValueSource),
-    /// OIDC discovery from the issuer.
+    /// OIDC discovery from the issuer (needs the `jwks` feature).
     Discovery,
 }
 
@@ -239,6 +241,7 @@ impl Validator {
 pub(crate) enum VerificationKey {
     /// A key fixed at startup (boxed: a prepared HMAC state is over a kilobyte).
     Static(Box<StaticKey>),
+    #[cfg(feature = "jwks")]
     Jwks(Arc<JwksCache>),
 }
 
@@ -452,25 +455,8 @@ fn resolve_key(
     jwks: &JwksSettings,
     vars: &Vars,
 ) -> Result<(VerificationKey, Option<HmacSecret>), String> {
-    let name = def.name;
-    let location = match def.key {
-        KeySource::JwksUri(source) => Some(JwksLocation::Uri(
-            resolve_value(&source, name, "jwks_uri", vars)?.0,
-        )),
-        KeySource::Discovery => Some(JwksLocation::Discovery(issuer.to_string())),
-        _ => None,
-    };
-    if let Some(location) = location {
-        let cache = JwksCache::new(
-            name,
-            location,
-            def.allow_http,
-            alg,
-            jwks.clone(),
-            clock.clone(),
-        )
-        .map_err(|e| format!("validator `{name}`: {e}"))?;
-        return Ok((VerificationKey::Jwks(Arc::new(cache)), None));
+    if let Some(cache) = jwks_key(def, alg, issuer, clock, jwks, vars) {
+        return cache.map(|key| (key, None));
     }
     let (key, secret) = static_key(def, alg, vars)?;
     let key = StaticKey {
@@ -478,6 +464,59 @@ fn resolve_key(
         verified: VerifiedCache::default(),
     };
     Ok((VerificationKey::Static(Box::new(key)), secret))
+}
+
+/// The JWKS cache of a `jwks_uri` or `discovery` validator; `None` for the other key sources.
+#[cfg(feature = "jwks")]
+fn jwks_key(
+    def: &'static ValidatorDef,
+    alg: Algorithm,
+    issuer: &str,
+    clock: &Arc<dyn Clock>,
+    jwks: &JwksSettings,
+    vars: &Vars,
+) -> Option<Result<VerificationKey, String>> {
+    let name = def.name;
+    let location = match def.key {
+        KeySource::JwksUri(source) => match resolve_value(&source, name, "jwks_uri", vars) {
+            Ok((uri, _)) => JwksLocation::Uri(uri),
+            Err(e) => return Some(Err(e)),
+        },
+        KeySource::Discovery => JwksLocation::Discovery(issuer.to_string()),
+        _ => return None,
+    };
+    let cache = JwksCache::new(
+        name,
+        location,
+        def.allow_http,
+        alg,
+        jwks.clone(),
+        clock.clone(),
+    )
+    .map_err(|e| format!("validator `{name}`: {e}"));
+    Some(cache.map(|cache| VerificationKey::Jwks(Arc::new(cache))))
+}
+
+/// Without the `jwks` feature there is no HTTP client: a `jwks_uri` or `discovery` validator is
+/// a startup problem that names the feature.
+#[cfg(not(feature = "jwks"))]
+fn jwks_key(
+    def: &'static ValidatorDef,
+    _alg: Algorithm,
+    _issuer: &str,
+    _clock: &Arc<dyn Clock>,
+    _jwks: &JwksSettings,
+    _vars: &Vars,
+) -> Option<Result<VerificationKey, String>> {
+    let field = match def.key {
+        KeySource::JwksUri(_) => "jwks_uri",
+        KeySource::Discovery => "discovery: true",
+        _ => return None,
+    };
+    Some(Err(format!(
+        "validator `{}`: `{field}` fetches keys over HTTPS, which needs the `jwks` feature of authroute; enable it (it is a default feature) or configure `secret`, `public_key` or `public_key_file`",
+        def.name
+    )))
 }
 
 fn static_key(
@@ -647,6 +686,39 @@ mod tests {
             assert_redacted(&output, LITERAL);
             let squeezed: String = output.split_whitespace().collect();
             assert!(!squeezed.contains(&bytes.replace(' ', "")), "{output}");
+        }
+    }
+
+    #[cfg(not(feature = "jwks"))]
+    #[test]
+    fn jwks_sources_need_the_jwks_feature() {
+        static URI: ValidatorDef = def(
+            "by_uri",
+            KeySource::JwksUri(ValueSource::Literal("https://idp.example/certs")),
+        );
+        static DISCOVERY: ValidatorDef = def("by_discovery", KeySource::Discovery);
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let settings = JwksSettings::default();
+        let (ready, problems) =
+            resolve_all(&[&URI, &DISCOVERY], None, &clock, &settings, &Vars::new());
+        assert!(ready.by_name.is_empty());
+        let messages: Vec<_> = problems
+            .iter()
+            .map(|p| match p {
+                ValidatorProblem::Invalid { validator, message } => (*validator, message.as_str()),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        for ((validator, message), field) in messages
+            .into_iter()
+            .zip(["`jwks_uri`", "`discovery: true`"])
+        {
+            assert!(
+                message.starts_with(&format!("validator `{validator}`: {field}")),
+                "{message}"
+            );
+            assert!(message.contains("the `jwks` feature"), "{message}");
         }
     }
 }

@@ -5,7 +5,7 @@
 //!   signature with `jsonwebtoken::crypto::verify` and then the claims in a single pass.
 //! - [`keys`]: HMAC secrets and PEM public keys, with the checks made once at startup.
 //! - [`jwk`]: parsing and filtering a JWKS document into a [`jwk::KeySet`].
-//!   Fetching and caching live elsewhere.
+//! - [`jwks`]: fetching and caching JWKS documents (feature `jwks`, on by default).
 //!
 //! ```
 //! use authroute::jwt::{keys, policy::{self, Policy}};

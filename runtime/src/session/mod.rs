@@ -1,7 +1,8 @@
 //! Login sessions: opaque random ids in a cookie, mapped to a user.
 //!
 //! The runtime only talks to the [`SessionStore`] trait. Two implementations ship:
-//! [`MemorySessionStore`] and [`SqliteSessionStore`] (sessions survive a restart).
+//! [`MemorySessionStore`] and `SqliteSessionStore` (sessions survive a restart; feature
+//! `sqlite`).
 //!
 //! Stores never return an expired session but keep it until [`SessionStore::expire`] runs; a
 //! [`Sweeper`] calls it in the background at a fixed interval.
@@ -16,11 +17,13 @@ use crate::identity::Uid;
 mod conformance;
 mod id;
 mod memory;
+#[cfg(feature = "sqlite")]
 mod sqlite;
 mod sweeper;
 
 pub use id::{SESSION_ID_LEN, is_well_formed_session_id, new_session_id};
 pub use memory::MemorySessionStore;
+#[cfg(feature = "sqlite")]
 pub use sqlite::SqliteSessionStore;
 pub use sweeper::{MIN_SWEEP_INTERVAL, Sweeper};
 

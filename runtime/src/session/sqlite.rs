@@ -17,6 +17,8 @@ use crate::sqlite::{Db, DbError};
 /// All database work runs on tokio's blocking pool, so every method must be awaited inside a
 /// tokio runtime. Ids that are not well formed are refused before any query.
 ///
+/// Needs the `sqlite` feature (on by default).
+///
 /// ```
 /// use authroute::session::{SessionStore, SqliteSessionStore};
 ///

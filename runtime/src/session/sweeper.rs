@@ -103,7 +103,9 @@ mod tests {
     use crate::clock::ManualClock;
     use crate::directory::BoxFuture;
     use crate::identity::Uid;
-    use crate::session::{MemorySessionStore, Session, SessionError, SqliteSessionStore};
+    #[cfg(feature = "sqlite")]
+    use crate::session::SqliteSessionStore;
+    use crate::session::{MemorySessionStore, Session, SessionError};
 
     const T0: i64 = 1_700_000_000;
     const EVERY: Duration = Duration::from_secs(60);
@@ -240,6 +242,7 @@ mod tests {
         sweeps_expired_sessions_until_dropped(Arc::new(MemorySessionStore::new())).await;
     }
 
+    #[cfg(feature = "sqlite")]
     #[tokio::test]
     async fn sqlite_store_is_swept_until_dropped() {
         let tmp = tempfile::tempdir().unwrap();
