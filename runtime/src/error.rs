@@ -14,6 +14,8 @@ pub enum BearerError {
     InvalidRequest,
     /// The token is expired, revoked, malformed or invalid for another reason.
     InvalidToken,
+    /// The token is valid but lacks a grant the route requires (403).
+    InsufficientScope,
 }
 
 impl BearerError {
@@ -22,11 +24,13 @@ impl BearerError {
         match self {
             BearerError::InvalidRequest => "invalid_request",
             BearerError::InvalidToken => "invalid_token",
+            BearerError::InsufficientScope => "insufficient_scope",
         }
     }
 }
 
-/// Why a request was not authenticated: a 401 (or a 503 when signing keys are unavailable).
+/// Why a request was not authenticated: a 401, a 403 for a missing grant, or a 503 when
+/// signing keys are unavailable.
 ///
 /// Custom auth methods return it to refuse a request:
 ///
@@ -42,6 +46,8 @@ pub struct AuthError {
     description: Cow<'static, str>,
     realm: Option<Cow<'static, str>>,
     retry_after: Option<u32>,
+    /// The `scope` parameter of an `insufficient_scope` challenge.
+    scope: Option<String>,
 }
 
 impl AuthError {
@@ -74,6 +80,18 @@ impl AuthError {
         )
     }
 
+    /// The caller lacks a grant the route requires: 403 with `error="insufficient_scope"` and
+    /// the required grants, space-separated, in `scope` (RFC 6750 section 3.1).
+    pub fn insufficient_scope(scope: impl Into<String>) -> Self {
+        let mut err = Self::new(
+            StatusCode::FORBIDDEN,
+            Some(BearerError::InsufficientScope),
+            "the access token does not grant what this route requires",
+        );
+        err.scope = Some(scope.into());
+        err
+    }
+
     /// Signing keys are unavailable: 503 with `Retry-After`.
     pub fn keys_unavailable(retry_after: u32) -> Self {
         let mut err = Self::new(
@@ -96,6 +114,7 @@ impl AuthError {
             description: description.into(),
             realm: None,
             retry_after: None,
+            scope: None,
         }
     }
 
@@ -140,6 +159,11 @@ impl AuthError {
             value.push_str(err.as_str());
             value.push('"');
         }
+        if let Some(scope) = &self.scope {
+            value.push_str(", scope=\"");
+            value.push_str(&quote_safe(scope));
+            value.push('"');
+        }
         HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("Bearer"))
     }
 
@@ -157,7 +181,7 @@ impl AuthError {
     /// Adds the challenge and `Retry-After` headers to a response.
     pub(crate) fn add_headers(&self, response: &mut Response, default_realm: &str) {
         let headers = response.headers_mut();
-        if self.status == StatusCode::UNAUTHORIZED {
+        if self.status == StatusCode::UNAUTHORIZED || self.scope.is_some() {
             headers.insert(header::WWW_AUTHENTICATE, self.challenge(default_realm));
         }
         if let Some(seconds) = self.retry_after {

@@ -361,12 +361,13 @@ pub mod __private {
     pub use crate::extract::FromRequest;
     pub use crate::extract::{DeclareNeeds, DeclareNothing, NeedsOf};
     pub use crate::jwt::config::{
-        CookieDef, KeySource, ListSource, PartnerStrategy, UserStrategy, ValidatorDef, ValueSource,
+        CookieDef, GrantsDef, KeySource, ListSource, PartnerStrategy, UserStrategy, ValidatorDef,
+        ValueSource, check_grant,
     };
     pub use crate::registry::{
-        AuthDef, AuthMethodDef, AuthMethodLink, HandlerFuture, Needs, PLACEHOLDER_AUTH_METHOD,
-        PLACEHOLDER_VALIDATOR, RegisteredAuthMethod, RegisteredRoute, RegisteredValidator,
-        RouteDef, RouteLink, ValidatorLink,
+        AuthDef, AuthMethodDef, AuthMethodLink, GrantRule, HandlerFuture, Needs,
+        PLACEHOLDER_AUTH_METHOD, PLACEHOLDER_VALIDATOR, RegisteredAuthMethod, RegisteredRoute,
+        RegisteredValidator, RouteDef, RouteLink, ValidatorLink,
     };
     pub use crate::request::{RequestContext, finish_http, finish_json};
     pub use inventory;

@@ -99,12 +99,47 @@ pub struct RouteDef {
     pub json: bool,
     /// `cors = "<origin>"`.
     pub cors: Option<&'static str>,
+    /// The grants (scopes, roles) a token must carry.
+    pub grants: GrantRule,
     /// The generated handler.
     pub handler: HandlerFn,
     /// What the handler's arguments need from the application (registered state types).
     pub needs: fn(&mut Needs),
     /// `module::path::function`, for error messages and logs.
     pub name: &'static str,
+}
+
+/// The grants a route requires: all of `all`, and one of `any` when it is not empty.
+#[derive(Debug, Clone, Copy)]
+pub struct GrantRule {
+    /// Every one is required.
+    pub all: &'static [&'static str],
+    /// At least one is required, unless empty.
+    pub any: &'static [&'static str],
+}
+
+impl GrantRule {
+    /// No requirement.
+    pub const NONE: GrantRule = GrantRule { all: &[], any: &[] };
+
+    /// Whether the rule requires anything.
+    pub fn is_empty(&self) -> bool {
+        self.all.is_empty() && self.any.is_empty()
+    }
+
+    /// Whether `held` satisfies the rule (exact, case-sensitive names).
+    pub fn allows<'a>(&self, held: impl Iterator<Item = &'a str> + Clone) -> bool {
+        let has = |name: &str| held.clone().any(|h| h == name);
+        self.all.iter().all(|name| has(name))
+            && (self.any.is_empty() || self.any.iter().any(|name| has(name)))
+    }
+
+    /// The `scope` parameter of a 403: every grant named, space-separated.
+    pub fn scope_text(&self) -> String {
+        let mut names: Vec<&str> = self.all.iter().chain(self.any).copied().collect();
+        names.dedup();
+        names.join(" ")
+    }
 }
 
 /// One `#[auth_method]`, as declared.
@@ -188,6 +223,7 @@ pub static PLACEHOLDER_VALIDATOR: ValidatorDef = ValidatorDef {
     partner_required: false,
     next: None,
     cookie: None,
+    grants: None,
     defined_at: "",
 };
 

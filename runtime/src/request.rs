@@ -117,6 +117,8 @@ pub(crate) struct Identity {
     pub token: Option<Arc<VerifiedToken>>,
     /// The validator that accepted the token.
     pub validator: Option<&'static str>,
+    /// Where the accepting validator's grants live in the token (its `grants.claim`).
+    pub grants_claim: Option<&'static str>,
     /// A cookie-mode `Set-Cookie` for the response.
     pub set_cookie: Option<http::HeaderValue>,
 }

@@ -19,6 +19,8 @@ pub fn expand(args: RouteArgs, func: &ItemFn) -> syn::Result<TokenStream> {
         .map(|lit| lit.span())
         .unwrap_or_else(Span::call_site);
     let auth_def = auth_def(&args.auth, auth_span);
+    let grants_check = grants_check(&args);
+    let (all_grants, any_grants) = (&args.grants.all, &args.grants.any);
 
     let arg_names: Vec<_> = (0..arg_types.len())
         .map(|i| format_ident!("__authroute_arg{}", i))
@@ -71,6 +73,8 @@ pub fn expand(args: RouteArgs, func: &ItemFn) -> syn::Result<TokenStream> {
         #marker_decl
 
         const _: () = {
+            #grants_check
+
             fn __authroute_handler(
                 mut __ctx: ::authroute::__private::RequestContext,
             ) -> ::authroute::__private::HandlerFuture {
@@ -95,6 +99,10 @@ pub fn expand(args: RouteArgs, func: &ItemFn) -> syn::Result<TokenStream> {
                     auth_name: #auth_name,
                     json: #json,
                     cors: #cors,
+                    grants: ::authroute::__private::GrantRule {
+                        all: &[#(#all_grants),*],
+                        any: &[#(#any_grants),*],
+                    },
                     handler: __authroute_handler,
                     needs: __authroute_needs,
                     name: ::std::concat!(::std::module_path!(), "::", #fn_name_str),
@@ -107,6 +115,27 @@ pub fn expand(args: RouteArgs, func: &ItemFn) -> syn::Result<TokenStream> {
             }
         };
     })
+}
+
+/// Compile-time checks of the route's grants against its validator's declaration, one per
+/// grant and spanned on its literal: a `const` whose evaluation fails with the validator's
+/// message (which lists the declared grants) right under the unknown name.
+fn grants_check(args: &RouteArgs) -> TokenStream {
+    let (Some(span), AuthSpec::Jwt(Some(name)) | AuthSpec::PublicOrJwt(Some(name))) =
+        (args.grants.span, &args.auth)
+    else {
+        return TokenStream::new();
+    };
+    let marker = validator_marker(name, span);
+    let checks = args.grants.all.iter().chain(&args.grants.any).map(|grant| {
+        quote_spanned! {grant.span()=>
+            const _: () = ::authroute::__private::check_grant(
+                <#marker as ::authroute::__private::ValidatorLink>::DEF,
+                #grant,
+            );
+        }
+    });
+    quote!(#(#checks)*)
 }
 
 /// The typed auth descriptor: built-in kinds by name, validators and custom methods through

@@ -8,7 +8,7 @@ use syn::{Ident, LitStr, Token, bracketed};
 use super::auth::AuthSpec;
 use super::path::RoutePath;
 
-const KEYS: &str = "expected `methods`, `auth`, `type` or `cors`";
+const KEYS: &str = "expected `methods`, `auth`, `type`, `cors`, `scopes` (or `roles`) or `any_scopes` (or `any_roles`)";
 const HTTP_METHODS: &[&str] = &[
     "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT",
 ];
@@ -22,6 +22,17 @@ pub struct RouteArgs {
     pub auth_lit: Option<LitStr>,
     pub json: bool,
     pub cors: Option<LitStr>,
+    /// Grants required: all of `all`, one of `any`; with the list's span for errors.
+    pub grants: Grants,
+}
+
+/// A route's `scopes = [...]` and `any_scopes = [...]`.
+#[derive(Default)]
+pub struct Grants {
+    pub all: Vec<LitStr>,
+    pub any: Vec<LitStr>,
+    /// The first list's span, where a grant check's error lands.
+    pub span: Option<proc_macro2::Span>,
 }
 
 impl RouteArgs {
@@ -39,6 +50,8 @@ struct RawArgs {
     auth: Option<LitStr>,
     route_type: Option<LitStr>,
     cors: Option<LitStr>,
+    all_grants: Option<(Vec<LitStr>, proc_macro2::Span)>,
+    any_grants: Option<(Vec<LitStr>, proc_macro2::Span)>,
 }
 
 fn set_once<T>(slot: &mut Option<T>, key: &Ident, value: T) -> syn::Result<()> {
@@ -80,6 +93,8 @@ impl RawArgs {
             auth: None,
             route_type: None,
             cors: None,
+            all_grants: None,
+            any_grants: None,
         };
         while !input.is_empty() {
             input.parse::<Token![,]>()?;
@@ -104,6 +119,14 @@ impl RawArgs {
                 "cors" => {
                     let value = string_value(input, &key, "\"*\"")?;
                     set_once(&mut raw.cors, &key, value)?;
+                }
+                "scopes" | "roles" => {
+                    let list = parse_grants(input, &key)?;
+                    set_once(&mut raw.all_grants, &key, list)?;
+                }
+                "any_scopes" | "any_roles" => {
+                    let list = parse_grants(input, &key)?;
+                    set_once(&mut raw.any_grants, &key, list)?;
                 }
                 other => {
                     return Err(syn::Error::new(
@@ -169,6 +192,26 @@ impl RawArgs {
                 ));
             }
         }
+        let mut grants = Grants::default();
+        for (_, span) in [&self.all_grants, &self.any_grants].into_iter().flatten() {
+            grants.span.get_or_insert(*span);
+            let carries_grants = matches!(auth, Some(AuthSpec::Jwt(_) | AuthSpec::PublicOrJwt(_)));
+            if !carries_grants && auth.is_some() {
+                let shown = self.auth.as_ref().map_or("user".to_string(), LitStr::value);
+                push(syn::Error::new(
+                    *span,
+                    format!(
+                        "auth `{shown}` carries no grants; scopes and roles need a JWT route (`jwt_<validator>` or `public_or_jwt_<validator>`) whose validator declares them"
+                    ),
+                ));
+            }
+        }
+        if let Some((list, _)) = self.all_grants {
+            grants.all = list;
+        }
+        if let Some((list, _)) = self.any_grants {
+            grants.any = list;
+        }
         match (path, auth, errors) {
             (Some(path), Some(auth), None) => Ok(RouteArgs {
                 path,
@@ -177,11 +220,34 @@ impl RawArgs {
                 auth_lit: self.auth,
                 json,
                 cors: self.cors,
+                grants,
             }),
             (_, _, errors) => Err(errors
                 .unwrap_or_else(|| syn::Error::new(self.path.span(), "invalid route arguments"))),
         }
     }
+}
+
+fn parse_grants(
+    input: ParseStream<'_>,
+    key: &Ident,
+) -> syn::Result<(Vec<LitStr>, proc_macro2::Span)> {
+    if !input.peek(syn::token::Bracket) {
+        return Err(input.error(format!(
+            "expected a list of grant names for `{key}`, like `{key} = [\"read\"]`"
+        )));
+    }
+    let content;
+    let brackets = bracketed!(content in input);
+    let list = Punctuated::<LitStr, Token![,]>::parse_terminated(&content)?;
+    let span = brackets.span.join();
+    if list.is_empty() {
+        return Err(syn::Error::new(
+            span,
+            format!("empty `{key}` list; omit `{key}` to require nothing"),
+        ));
+    }
+    Ok((list.into_iter().collect(), span))
 }
 
 fn parse_methods(input: ParseStream<'_>, key: &Ident) -> syn::Result<Vec<LitStr>> {

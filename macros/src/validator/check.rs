@@ -4,7 +4,7 @@
 use proc_macro2::Span;
 use syn::{Ident, LitInt, LitStr};
 
-use super::parse::{Audience, Cookie, Field, RawValidator, Strategy, Value};
+use super::parse::{Audience, Cookie, Field, Grants, RawValidator, Strategy, Value};
 use crate::names::is_valid_name;
 
 pub enum KeySource {
@@ -31,6 +31,7 @@ pub struct Checked {
     pub partner_required: bool,
     pub next: Option<LitStr>,
     pub cookie: Option<Cookie>,
+    pub grants: Option<Grants>,
 }
 
 const ALGORITHMS: &[&str] = &[
@@ -77,6 +78,7 @@ pub fn check(mut raw: RawValidator) -> syn::Result<Checked> {
     let mut partner_required = false;
     let mut next = None;
     let mut cookie = None;
+    let mut grants: Option<Grants> = None;
 
     for (key, field) in raw.fields.drain(..) {
         match field {
@@ -143,6 +145,10 @@ pub fn check(mut raw: RawValidator) -> syn::Result<Checked> {
                 next = Some(lit);
             }
             Field::Cookie(c) => cookie = Some(c),
+            Field::Grants(g) => {
+                check_grants(&g, &mut errors);
+                grants = Some(g);
+            }
         }
     }
 
@@ -210,6 +216,7 @@ pub fn check(mut raw: RawValidator) -> syn::Result<Checked> {
             partner_required,
             next,
             cookie,
+            grants,
         }),
         (.., Some(err)) => Err(err),
         _ => Err(syn::Error::new(raw.span, "invalid validator")),
@@ -232,6 +239,40 @@ fn seconds(lit: &LitInt, errors: &mut Errors, max: Option<u64>) -> u64 {
         Err(_) => {
             errors.push(lit.span(), "expected a whole number of seconds");
             0
+        }
+    }
+}
+
+/// A claim path of dotted identifiers-ish segments, and known grant names without spaces (a
+/// space-separated `scope` claim could never carry one), none twice.
+fn check_grants(grants: &Grants, errors: &mut Errors) {
+    let claim = grants.claim.value();
+    if claim.is_empty() || claim.split('.').any(str::is_empty) {
+        errors.push(
+            grants.claim.span(),
+            "the grants claim is a claim name or a dotted path such as `realm_access.roles`",
+        );
+    }
+    if grants.known.is_empty() {
+        errors.push(
+            grants.claim.span(),
+            "declare at least one known grant in `known`",
+        );
+    }
+    for (i, name) in grants.known.iter().enumerate() {
+        let value = name.value();
+        if value.is_empty()
+            || value
+                .chars()
+                .any(|c| c.is_whitespace() || c == '"' || c == '\\' || c.is_control())
+        {
+            errors.push(
+                name.span(),
+                "grant names are non-empty and have no spaces, quotes or backslashes",
+            );
+        }
+        if grants.known[..i].iter().any(|n| n.value() == value) {
+            errors.push(name.span(), format!("grant `{value}` is declared twice"));
         }
     }
 }

@@ -87,6 +87,20 @@ pub fn expand(v: &Checked) -> TokenStream {
     }));
 
     let marker_decl = marker_type(&v.vis, &marker);
+    let grants = option(v.grants.as_ref().map(|g| {
+        let claim = &g.claim;
+        let known = &g.known;
+        let names: Vec<String> = g.known.iter().map(|n| format!("`{}`", n.value())).collect();
+        let message = format!(
+            "grant not declared by validator `{name}`, which declares {}",
+            names.join(", ")
+        );
+        quote!(::authroute::__private::GrantsDef {
+            claim: #claim,
+            known: &[#(#known),*],
+            unknown_message: #message,
+        })
+    }));
     quote! {
         #marker_decl
 
@@ -108,6 +122,7 @@ pub fn expand(v: &Checked) -> TokenStream {
                     partner_required: #partner_required,
                     next: #next,
                     cookie: #cookie,
+                    grants: #grants,
                     defined_at: ::std::module_path!(),
                 };
             impl ::authroute::__private::ValidatorLink for #marker {

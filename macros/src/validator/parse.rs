@@ -8,7 +8,7 @@ use syn::{Ident, LitBool, LitInt, LitStr, Token, braced, bracketed, parenthesize
 
 pub const FIELDS: &str = "`name`, `issuer`, `audience`, `algorithm`, `secret`, `public_key`, \
      `public_key_file`, `jwks_uri`, `discovery`, `allow_http`, `leeway`, `typ`, `max_lifetime`, \
-     `user`, `partner`, `partner_required`, `next`, `cookie`";
+     `user`, `partner`, `partner_required`, `next`, `cookie`, `grants`";
 
 /// A deployment-dependent string: a literal, or an environment variable read at startup.
 #[derive(Clone)]
@@ -49,6 +49,13 @@ pub struct Cookie {
     pub same_site: Option<LitStr>,
 }
 
+/// `grants: { claim: "scope", known: ["read", "write"] }`: where a token's grants (scopes,
+/// roles) live, as a dotted claim path, and which exist.
+pub struct Grants {
+    pub claim: LitStr,
+    pub known: Vec<LitStr>,
+}
+
 /// One `key: value` field, with the key for spans and duplicate detection.
 pub enum Field {
     Name(LitStr),
@@ -69,6 +76,7 @@ pub enum Field {
     PartnerRequired(LitBool),
     Next(LitStr),
     Cookie(Cookie),
+    Grants(Grants),
 }
 
 pub struct RawValidator {
@@ -119,6 +127,7 @@ fn parse_field(key: &Ident, input: ParseStream<'_>) -> syn::Result<Field> {
         "partner_required" => Field::PartnerRequired(lit_bool(key, input)?),
         "next" => Field::Next(lit_str(key, input, "\"other_validator\"")?),
         "cookie" => Field::Cookie(cookie(key, input)?),
+        "grants" => Field::Grants(grants(key, input)?),
         other => {
             return Err(syn::Error::new(
                 key.span(),
@@ -238,6 +247,61 @@ fn strategy(key: &Ident, input: ParseStream<'_>, allowed: &[&str]) -> syn::Resul
             parenthesized!(content in input);
             Ok(Strategy::Custom(content.parse()?))
         }
+    }
+}
+
+fn grants(key: &Ident, input: ParseStream<'_>) -> syn::Result<Grants> {
+    let example = format!("`{key}: {{ claim: \"scope\", known: [\"read\", \"write\"] }}`");
+    if !input.peek(syn::token::Brace) {
+        return Err(input.error(format!("expected {example}")));
+    }
+    let content;
+    braced!(content in input);
+    let (mut claim, mut known) = (None, None);
+    while !content.is_empty() {
+        let sub: Ident = Ident::parse_any(&content)?;
+        content.parse::<Token![:]>()?;
+        let duplicate = || {
+            syn::Error::new(
+                sub.span(),
+                format!("`{key}.{sub}` specified more than once"),
+            )
+        };
+        match sub.to_string().as_str() {
+            "claim" if claim.is_some() => return Err(duplicate()),
+            "known" if known.is_some() => return Err(duplicate()),
+            "claim" => claim = Some(lit_str(&sub, &content, "\"scope\"")?),
+            "known" => {
+                if !content.peek(syn::token::Bracket) {
+                    return Err(
+                        content.error(format!("expected a list of grant names, like {example}"))
+                    );
+                }
+                let list;
+                bracketed!(list in content);
+                let names = Punctuated::<LitStr, Token![,]>::parse_terminated(&list)?;
+                known = Some(names.into_iter().collect::<Vec<_>>());
+            }
+            other => {
+                return Err(syn::Error::new(
+                    sub.span(),
+                    format!(
+                        "unknown `{key}` field `{other}`; expected `claim` and `known`, like {example}"
+                    ),
+                ));
+            }
+        }
+        if content.is_empty() {
+            break;
+        }
+        content.parse::<Token![,]>()?;
+    }
+    match (claim, known) {
+        (Some(claim), Some(known)) => Ok(Grants { claim, known }),
+        _ => Err(syn::Error::new(
+            key.span(),
+            format!("`{key}` needs `claim` and `known`, like {example}"),
+        )),
     }
 }
 

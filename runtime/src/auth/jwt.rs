@@ -90,7 +90,7 @@ impl JwtAuth {
         })
     }
 
-    /// The route's own validator.
+    /// The route's own validator, whose name is the realm of its challenges.
     pub(crate) fn validator(&self) -> &Validator {
         &self.chain[0]
     }
@@ -320,6 +320,7 @@ async fn identify(
         partner,
         token: Some(verified),
         validator: Some(validator.name),
+        grants_claim: validator.def.grants.as_ref().map(|g| g.claim),
         set_cookie,
     })
 }

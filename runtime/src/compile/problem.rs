@@ -137,6 +137,18 @@ pub enum Problem {
         /// The validator's name.
         validator: String,
     },
+    /// A route requires a grant its validator does not declare (`jwt` and `public_or_jwt`
+    /// routes, whose validator is known only at startup).
+    UnknownGrant {
+        /// The path pattern.
+        path: String,
+        /// The route's handler.
+        handler: String,
+        /// The grant.
+        grant: String,
+        /// The validator.
+        validator: String,
+    },
     /// Routes use `public` or `public_or_jwt*` but no public user is configured.
     NoPublicUser,
     /// A configured user is missing from the directory or inactive.
@@ -214,6 +226,10 @@ impl fmt::Display for Problem {
             Problem::UnavailableValidator { path, handler, validator } => write!(
                 f,
                 "route `{path}` ({handler}) uses validator `{validator}`, which is not available (see the validator problems above)"
+            ),
+            Problem::UnknownGrant { path, handler, grant, validator } => write!(
+                f,
+                "route `{path}` ({handler}) requires grant `{grant}`, which validator `{validator}` does not declare; add it to the validator's `grants.known`"
             ),
             Problem::NoPublicUser => f.write_str(
                 "routes use auth `public` (or `public_or_jwt*`) but no public user is configured; call `AppBuilder::public_uid`",

@@ -44,6 +44,22 @@ impl<'a> TableBuilder<'a> {
         let Some(auth) = self.authenticator(def.auth, &path, def.name) else {
             return;
         };
+        // Declared validators' grants were checked at compile time; `jwt` and `public_or_jwt`
+        // learn their validator only here.
+        if let Authenticator::Jwt(jwt) = &auth {
+            let validator = jwt.validator();
+            let known = validator.def().grants.map_or(&[][..], |g| g.known);
+            for grant in def.grants.all.iter().chain(def.grants.any) {
+                if !known.contains(grant) {
+                    self.problems.push(Problem::UnknownGrant {
+                        path: path.to_string(),
+                        handler: def.name.to_string(),
+                        grant: grant.to_string(),
+                        validator: validator.name.to_string(),
+                    });
+                }
+            }
+        }
         let cors_origin = match def.cors.map(HeaderValue::from_str) {
             None => None,
             Some(Ok(origin)) => Some(origin),

@@ -206,8 +206,61 @@ pub struct ValidatorDef {
     pub next: Option<&'static str>,
     /// Cookie mode.
     pub cookie: Option<CookieDef>,
+    /// Where the token's grants live and which exist.
+    pub grants: Option<GrantsDef>,
     /// Module that declared it.
     pub defined_at: &'static str,
+}
+
+/// A validator's `grants: { claim, known }`.
+#[derive(Debug, Clone, Copy)]
+pub struct GrantsDef {
+    /// The claim holding the grants, a dotted path (`scope`, `scp`, `realm_access.roles`): a
+    /// space-separated string or an array of strings.
+    pub claim: &'static str,
+    /// The grant names routes may require.
+    pub known: &'static [&'static str],
+    /// The compile error for a route requiring another grant (names the known ones).
+    pub unknown_message: &'static str,
+}
+
+/// A route's required grant checked against its validator's declaration, at compile time:
+/// generated code evaluates this in a `const`, so a grant the validator does not declare stops
+/// the build with the validator's message, under the grant's literal.
+pub const fn check_grant(validator: &ValidatorDef, required: &str) {
+    let Some(grants) = &validator.grants else {
+        panic!(
+            "the route requires grants, but its validator declares none; add `grants: {{ claim: \"scope\", known: [...] }}` to its `validator!`"
+        );
+    };
+    if !contains(grants.known, required) {
+        panic!("{}", grants.unknown_message);
+    }
+}
+
+const fn contains(list: &[&str], name: &str) -> bool {
+    let mut i = 0;
+    while i < list.len() {
+        if bytes_eq(list[i].as_bytes(), name.as_bytes()) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+const fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// A validator ready to check tokens.
@@ -626,6 +679,7 @@ mod tests {
             partner_required: false,
             next: None,
             cookie: None,
+            grants: None,
             defined_at: "authroute::jwt::config::tests",
         }
     }

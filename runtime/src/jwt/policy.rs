@@ -416,6 +416,32 @@ impl VerifiedToken {
         serde_json::from_str(self.payload_json()).unwrap_or_default()
     }
 
+    /// The grants at a dotted claim path (`scope`, `realm_access.roles`): the words of a
+    /// space-separated string, or the strings of an array (other members ignored); none when
+    /// the path is missing or of another type.
+    pub fn grants(&self, path: &str) -> Vec<String> {
+        let Ok(claims) = self.claims::<serde_json::Value>() else {
+            return Vec::new();
+        };
+        let mut value = &claims;
+        for segment in path.split('.') {
+            match value.get(segment) {
+                Some(inner) => value = inner,
+                None => return Vec::new(),
+            }
+        }
+        match value {
+            serde_json::Value::String(text) => {
+                text.split_ascii_whitespace().map(String::from).collect()
+            }
+            serde_json::Value::Array(items) => items
+                .iter()
+                .filter_map(|item| item.as_str().map(String::from))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The `email` claim when it is a string.
     pub fn email(&self) -> Option<&str> {
         self.email.get(&self.json)

@@ -4,6 +4,7 @@
 
 mod body;
 mod cors;
+mod grants;
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -132,6 +133,9 @@ impl Pipeline {
             Ok(identity) => identity,
             Err(failure) => return (self.auth_failure(&route, failure), Some(auth_name)),
         };
+        if let Err(refusal) = grants::check(&route, &identity) {
+            return (self.auth_failure(&route, refusal.into()), Some(auth_name));
+        }
 
         let config = &services.config;
         let body = match body::read_body(
