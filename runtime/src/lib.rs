@@ -283,6 +283,7 @@ pub use authroute_macros::route;
 /// use authroute::{AuthError, AuthRequest, Uid, auth_method};
 ///
 /// /// Registered with `AppBuilder::state`.
+/// #[derive(Clone)]
 /// struct ApiKeys(HashMap<String, Uid>);
 ///
 /// /// `X-Api-Key: <key>` runs as the key's user while that user is active; refusals answer
