@@ -1,11 +1,16 @@
-//! `#[auth_method]`: a custom auth method (the `_auth_method_<name>` idea of Odoo).
+//! `#[auth_method]` and `#[auth_method(challenge = "ApiKey", realm = "...")]`: a custom auth
+//! method (the `_auth_method_<name>` idea of Odoo), a plain `fn` or an `async fn`.
 
 use proc_macro2::TokenStream;
-use quote::{ToTokens, quote};
-use syn::ItemFn;
+use quote::{ToTokens, quote, quote_spanned};
+use syn::ext::IdentExt;
+use syn::parse::{ParseStream, Parser};
+use syn::{Ident, ItemFn, LitStr, Token};
 
 use crate::names::{auth_method_marker, marker_type};
 use crate::route::check_custom_name;
+
+const KEYS: &str = "expected `challenge` or `realm`";
 
 pub fn auth_method(args: TokenStream, item: TokenStream) -> TokenStream {
     let func: ItemFn = match syn::parse2(item.clone()) {
@@ -16,8 +21,8 @@ pub fn auth_method(args: TokenStream, item: TokenStream) -> TokenStream {
             return out;
         }
     };
-    match check(&args, &func).map(|()| expand(&func)) {
-        Ok(tokens) => tokens,
+    match MethodArgs::parse(args).and_then(|args| check(&func, args)) {
+        Ok(args) => expand(&func, &args),
         Err(err) => {
             let mut out = func.to_token_stream();
             out.extend(err.into_compile_error());
@@ -27,40 +32,159 @@ pub fn auth_method(args: TokenStream, item: TokenStream) -> TokenStream {
     }
 }
 
-fn check(args: &TokenStream, func: &ItemFn) -> syn::Result<()> {
-    if !args.is_empty() {
-        return Err(syn::Error::new_spanned(
-            args,
-            "`#[auth_method]` takes no arguments; the function's name is the auth method's name",
+/// The attribute's arguments as written; the values are checked by [`check`].
+#[derive(Default)]
+struct MethodArgs {
+    /// The `WWW-Authenticate` scheme of the method's 401s; `Bearer` when omitted.
+    challenge: Option<LitStr>,
+    /// The realm of those challenges; the application's realm when omitted.
+    realm: Option<LitStr>,
+}
+
+impl MethodArgs {
+    fn parse(args: TokenStream) -> syn::Result<Self> {
+        (|input: ParseStream<'_>| {
+            let mut parsed = MethodArgs::default();
+            while !input.is_empty() {
+                let key = Ident::parse_any(input)?;
+                input.parse::<Token![=]>()?;
+                let (slot, example) = match key.to_string().as_str() {
+                    "challenge" => (&mut parsed.challenge, "\"ApiKey\""),
+                    "realm" => (&mut parsed.realm, "\"api\""),
+                    other => {
+                        return Err(syn::Error::new(
+                            key.span(),
+                            format!("unknown attribute key `{other}`; {KEYS}"),
+                        ));
+                    }
+                };
+                let value = string_value(input, &key, example)?;
+                set_once(slot, &key, value)?;
+                if input.is_empty() {
+                    break;
+                }
+                input.parse::<Token![,]>()?;
+            }
+            Ok(parsed)
+        })
+        .parse2(args)
+    }
+}
+
+fn set_once<T>(slot: &mut Option<T>, key: &Ident, value: T) -> syn::Result<()> {
+    if slot.is_some() {
+        return Err(syn::Error::new(
+            key.span(),
+            format!("`{key}` specified more than once"),
         ));
     }
-    if let Some(asyncness) = func.sig.asyncness {
-        return Err(syn::Error::new(
-            asyncness.span,
-            "auth methods are plain `fn`s: they run before the handler on data the runtime already loaded (request head, session)",
-        ));
+    *slot = Some(value);
+    Ok(())
+}
+
+fn string_value(input: ParseStream<'_>, key: &Ident, example: &str) -> syn::Result<LitStr> {
+    if input.peek(LitStr) {
+        return input.parse();
+    }
+    Err(input.error(format!(
+        "expected a string literal for `{key}`, like `{key} = {example}`"
+    )))
+}
+
+/// Checks the name and the argument values, reporting every problem at once.
+fn check(func: &ItemFn, args: MethodArgs) -> syn::Result<MethodArgs> {
+    let mut errors: Option<syn::Error> = None;
+    let mut push = |err: syn::Error| match &mut errors {
+        Some(all) => all.combine(err),
+        None => errors = Some(err),
+    };
+    if let Some(challenge) = &args.challenge {
+        let value = challenge.value();
+        if value.is_empty() || !value.bytes().all(is_tchar) {
+            push(syn::Error::new(
+                challenge.span(),
+                "invalid `challenge`; expected an auth scheme such as `\"ApiKey\"` \
+                 (letters, digits and `!#$%&'*+-.^_`|~`, no spaces)",
+            ));
+        }
+    }
+    if let Some(realm) = &args.realm {
+        let value = realm.value();
+        let printable = value
+            .bytes()
+            .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\');
+        if value.is_empty() || !printable {
+            push(syn::Error::new(
+                realm.span(),
+                "invalid `realm`; expected printable ASCII without `\"` or `\\`, like `\"api\"`",
+            ));
+        }
     }
     let name = func.sig.ident.to_string();
-    check_custom_name(&name, func.sig.ident.span())
+    if let Err(err) = check_custom_name(&name, func.sig.ident.span()) {
+        push(err);
+    }
+    match errors {
+        Some(errors) => Err(errors),
+        None => Ok(args),
+    }
+}
+
+/// RFC 9110 `tchar`, the characters of an auth scheme.
+fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 
 /// The function, its `auth_<name>` marker type (with the function's visibility) linked to the
-/// static descriptor, and the descriptor's registration.
-fn expand(func: &ItemFn) -> TokenStream {
+/// static descriptor, and the descriptor's registration. An `async fn` is reached through a
+/// wrapper that boxes its future, so the descriptor stays a plain `static`.
+fn expand(func: &ItemFn, args: &MethodArgs) -> TokenStream {
     let ident = &func.sig.ident;
     let name = ident.to_string();
     let marker = auth_method_marker(&name, ident.span());
     let marker_decl = marker_type(&func.vis, &marker);
+    let (wrapper, method) = match func.sig.asyncness {
+        None => (
+            quote! {
+                const __AUTHROUTE_SYNC_AUTH_METHOD: fn(
+                    &::authroute::AuthRequest<'_>,
+                ) -> ::std::result::Result<::authroute::Uid, ::authroute::AuthError> = #ident;
+            },
+            quote!(::authroute::__private::AuthMethodFn::Sync(
+                __AUTHROUTE_SYNC_AUTH_METHOD
+            )),
+        ),
+        Some(_) => {
+            let call = quote_spanned!(ident.span()=> ::std::boxed::Box::pin(#ident(req)));
+            (
+                quote! {
+                    fn __authroute_async_auth_method<'a>(
+                        req: &'a ::authroute::AuthRequest<'a>,
+                    ) -> ::authroute::__private::AuthFuture<'a> {
+                        #call
+                    }
+                },
+                quote!(::authroute::__private::AuthMethodFn::Async(
+                    __authroute_async_auth_method
+                )),
+            )
+        }
+    };
+    let challenge = optional(args.challenge.as_ref());
+    let realm = optional(args.realm.as_ref());
     quote! {
         #func
 
         #marker_decl
 
         const _: () = {
+            #wrapper
             static __AUTHROUTE_AUTH_METHOD: ::authroute::__private::AuthMethodDef =
                 ::authroute::__private::AuthMethodDef {
                     name: #name,
-                    func: #ident,
+                    func: #method,
+                    challenge: #challenge,
+                    realm: #realm,
                     defined_at: ::std::concat!(::std::module_path!(), "::", #name),
                 };
             impl ::authroute::__private::AuthMethodLink for #marker {
@@ -70,6 +194,13 @@ fn expand(func: &ItemFn) -> TokenStream {
                 ::authroute::__private::RegisteredAuthMethod(&__AUTHROUTE_AUTH_METHOD)
             }
         };
+    }
+}
+
+fn optional(lit: Option<&LitStr>) -> TokenStream {
+    match lit {
+        Some(lit) => quote!(::std::option::Option::Some(#lit)),
+        None => quote!(::std::option::Option::None),
     }
 }
 

@@ -44,6 +44,8 @@ pub struct AuthError {
     status: StatusCode,
     error: Option<BearerError>,
     description: Cow<'static, str>,
+    /// The challenge's auth scheme; `None` is `Bearer`.
+    scheme: Option<&'static str>,
     realm: Option<Cow<'static, str>>,
     retry_after: Option<u32>,
     /// The `scope` parameter of an `insufficient_scope` challenge.
@@ -112,6 +114,7 @@ impl AuthError {
             status,
             error,
             description: description.into(),
+            scheme: None,
             realm: None,
             retry_after: None,
             scope: None,
@@ -124,6 +127,22 @@ impl AuthError {
             self.realm = Some(realm.into());
         }
         self
+    }
+
+    /// The challenge a custom method declared (`#[auth_method(challenge = "ApiKey", realm =
+    /// "...")]`): its scheme replaces `Bearer`, its realm applies unless one is set already.
+    pub(crate) fn with_challenge(
+        mut self,
+        scheme: Option<&'static str>,
+        realm: Option<&'static str>,
+    ) -> Self {
+        if scheme.is_some() {
+            self.scheme = scheme;
+        }
+        match realm {
+            Some(realm) => self.with_realm(realm),
+            None => self,
+        }
     }
 
     /// The HTTP status: 401, or 503 for unavailable keys.
@@ -153,7 +172,8 @@ impl AuthError {
     /// The `WWW-Authenticate` challenge, with `default_realm` when none was set.
     pub(crate) fn challenge(&self, default_realm: &str) -> HeaderValue {
         let realm = self.realm.as_deref().unwrap_or(default_realm);
-        let mut value = format!("Bearer realm=\"{}\"", quote_safe(realm));
+        let scheme = self.scheme.unwrap_or("Bearer");
+        let mut value = format!("{scheme} realm=\"{}\"", quote_safe(realm));
         if let Some(err) = self.error {
             value.push_str(", error=\"");
             value.push_str(err.as_str());
@@ -233,6 +253,23 @@ mod tests {
         assert_eq!(
             err.challenge("app"),
             "Bearer realm=\"abc\", error=\"invalid_request\""
+        );
+    }
+
+    #[test]
+    fn custom_challenges() {
+        let err = AuthError::denied("no key").with_challenge(Some("ApiKey"), None);
+        assert_eq!(err.challenge("app"), "ApiKey realm=\"app\"");
+        let err = AuthError::denied("no key").with_challenge(Some("ApiKey"), Some("keys"));
+        assert_eq!(err.challenge("app"), "ApiKey realm=\"keys\"");
+        let err = AuthError::denied("no key").with_challenge(None, Some("keys"));
+        assert_eq!(err.challenge("app"), "Bearer realm=\"keys\"");
+        let err = AuthError::invalid_request("two keys")
+            .with_realm("own")
+            .with_challenge(Some("ApiKey"), Some("keys"));
+        assert_eq!(
+            err.challenge("app"),
+            "ApiKey realm=\"own\", error=\"invalid_request\""
         );
     }
 }

@@ -279,9 +279,9 @@ pub use http;
 pub use authroute_macros::route;
 
 /// Declares a custom auth method: a plain `fn(&AuthRequest<'_>) -> Result<Uid, AuthError>`
-/// whose name becomes a valid `auth = "..."` string. It may not reuse a built-in name
-/// (`none`, `public`, `user`, `jwt`, `public_or_jwt`) nor start with `jwt_` or
-/// `public_or_jwt_`.
+/// or an `async fn` with the same argument and output, whose name becomes a valid
+/// `auth = "..."` string. It may not reuse a built-in name (`none`, `public`, `user`, `jwt`,
+/// `public_or_jwt`) nor start with `jwt_` or `public_or_jwt_`.
 ///
 /// ```
 /// use authroute::{AuthError, AuthRequest, Uid, auth_method};
@@ -295,6 +295,42 @@ pub use authroute_macros::route;
 /// }
 /// # fn main() {}
 /// ```
+///
+/// An `async fn` may `.await`, for example the [`AuthRequest::directory`]; its future must be
+/// `Send`, and it runs before the body is read, like every auth method. Its refusals are 401s, with
+/// `WWW-Authenticate: Bearer realm="<app realm>"` by default. `challenge = "<scheme>"` names
+/// the scheme its 401s announce instead, and `realm = "..."` their realm (default: the
+/// application's, [`AppBuilder::realm`]); every 401 still carries exactly one challenge, on
+/// `type = "json"` routes too:
+///
+/// ```
+/// use std::collections::HashMap;
+/// use authroute::{AuthError, AuthRequest, Uid, auth_method};
+///
+/// /// Registered with `AppBuilder::state`.
+/// #[derive(Clone)]
+/// struct ApiKeys(HashMap<String, Uid>);
+///
+/// /// `X-Api-Key: <key>` runs as the key's user while that user is active; refusals answer
+/// /// `401` with `WWW-Authenticate: ApiKey realm="<app realm>"`.
+/// #[auth_method(challenge = "ApiKey")]
+/// async fn api_key(req: &AuthRequest<'_>) -> Result<Uid, AuthError> {
+///     let refused = || AuthError::denied("a valid `X-Api-Key` header is required");
+///     let key = req.header("x-api-key").ok_or_else(refused)?;
+///     let keys = req.state::<ApiKeys>().ok_or_else(refused)?;
+///     let key = std::str::from_utf8(key).map_err(|_| refused())?;
+///     let uid = *keys.0.get(key).ok_or_else(refused)?;
+///     match req.directory().user(uid).await {
+///         Ok(Some(user)) if user.active => Ok(uid),
+///         _ => Err(refused()),
+///     }
+/// }
+/// # fn main() {}
+/// ```
+///
+/// Arguments, each at most once: `challenge` (an RFC 9110 auth scheme token) and `realm`
+/// (printable ASCII without `"` or `\`). A realm set on the returned [`AuthError`] wins over
+/// the declared one.
 pub use authroute_macros::auth_method;
 
 /// Declares a JWT validator; `auth = "jwt_<name>"` and `"public_or_jwt_<name>"` then refer to
@@ -369,6 +405,7 @@ pub mod __private {
         PLACEHOLDER_AUTH_METHOD, PLACEHOLDER_VALIDATOR, RegisteredAuthMethod, RegisteredRoute,
         RegisteredValidator, RouteDef, RouteLink, ValidatorLink,
     };
+    pub use crate::registry::{AuthFuture, AuthMethodFn};
     pub use crate::request::{RequestContext, finish_http, finish_json};
     pub use inventory;
 }

@@ -24,8 +24,17 @@ pub type HandlerFuture = Pin<Box<dyn Future<Output = Response> + Send>>;
 /// A registered handler: extraction, the user's function and the response conversion.
 pub type HandlerFn = fn(RequestContext) -> HandlerFuture;
 
-/// The signature of a custom auth method.
-pub type AuthMethodFn = fn(&AuthRequest<'_>) -> Result<Uid, AuthError>;
+/// The future an `async` custom auth method returns, boxed by the generated wrapper.
+pub type AuthFuture<'a> = Pin<Box<dyn Future<Output = Result<Uid, AuthError>> + Send + 'a>>;
+
+/// A custom auth method, as `#[auth_method]` found it.
+#[derive(Debug, Clone, Copy)]
+pub enum AuthMethodFn {
+    /// `fn(&AuthRequest<'_>) -> Result<Uid, AuthError>`, called directly.
+    Sync(fn(&AuthRequest<'_>) -> Result<Uid, AuthError>),
+    /// `async fn`: a generated wrapper that boxes the user's future.
+    Async(for<'a> fn(&'a AuthRequest<'a>) -> AuthFuture<'a>),
+}
 
 /// How a route authenticates, as the macro understood its auth string.
 #[derive(Debug, Clone, Copy)]
@@ -149,6 +158,10 @@ pub struct AuthMethodDef {
     pub name: &'static str,
     /// The method itself.
     pub func: AuthMethodFn,
+    /// The `WWW-Authenticate` scheme of its 401s (`challenge = "ApiKey"`); `None` is `Bearer`.
+    pub challenge: Option<&'static str>,
+    /// The realm of its challenges (`realm = "..."`); `None` is the application's realm.
+    pub realm: Option<&'static str>,
     /// `module::path::function`, for error messages.
     pub defined_at: &'static str,
 }
@@ -234,7 +247,9 @@ fn refuse_all(_: &AuthRequest<'_>) -> Result<Uid, AuthError> {
 /// What an auth method declaration with errors links to (see [`PLACEHOLDER_VALIDATOR`]).
 pub static PLACEHOLDER_AUTH_METHOD: AuthMethodDef = AuthMethodDef {
     name: "",
-    func: refuse_all,
+    func: AuthMethodFn::Sync(refuse_all),
+    challenge: None,
+    realm: None,
     defined_at: "",
 };
 

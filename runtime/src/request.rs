@@ -142,7 +142,8 @@ impl Identity {
 }
 
 /// What a custom auth method sees: the request head, the logged-in session if any, the user
-/// directory, the clock and the application state.
+/// directory, the clock and the application state. Everything it hands out borrows from the
+/// request, so an `async` method may hold it across `.await`s (see [`crate::auth_method`]).
 ///
 /// ```
 /// use authroute::{AuthError, AuthRequest, Uid, auth_method};
@@ -191,7 +192,24 @@ impl<'a> AuthRequest<'a> {
         self.session.map(|s| s.uid)
     }
 
-    /// The user directory.
+    /// The user directory. Its lookups are futures: an `async` auth method awaits them.
+    ///
+    /// ```
+    /// use authroute::{AuthError, AuthRequest, Uid, auth_method};
+    ///
+    /// /// `X-User: <uid>` runs as that user while it is active (a test fixture, not security).
+    /// #[auth_method(challenge = "X-User")]
+    /// async fn trusted_header(req: &AuthRequest<'_>) -> Result<Uid, AuthError> {
+    ///     let refused = || AuthError::denied("an active user id is required in `X-User`");
+    ///     let raw = req.header("x-user").ok_or_else(refused)?;
+    ///     let uid = std::str::from_utf8(raw).ok().and_then(|s| s.parse().ok()).ok_or_else(refused)?;
+    ///     match req.directory().user(Uid(uid)).await {
+    ///         Ok(Some(user)) if user.active => Ok(user.id),
+    ///         _ => Err(refused()),
+    ///     }
+    /// }
+    /// # fn main() {}
+    /// ```
     pub fn directory(&self) -> &'a dyn Directory {
         self.env.directory
     }

@@ -8,7 +8,7 @@
 pub(crate) mod jwt;
 pub(crate) mod session;
 
-use crate::registry::AuthMethodDef;
+use crate::registry::{AuthMethodDef, AuthMethodFn};
 use crate::request::{AuthRequest, Identity};
 pub(crate) use crate::services::AuthEnv;
 
@@ -40,18 +40,37 @@ impl Authenticator {
                 session::user(session)
             }
             Authenticator::Custom(method) => {
-                let session = session::load_session(env, &head.headers).await?;
-                let request = AuthRequest {
-                    head,
-                    session: session.as_ref(),
-                    env,
-                };
-                let uid = (method.func)(&request)?;
-                Ok(Identity::authenticated(uid, session))
+                custom(method, env, head)
+                    .await
+                    .map_err(|failure| match failure {
+                        AuthFailure::Refused(err) => {
+                            AuthFailure::Refused(err.with_challenge(method.challenge, method.realm))
+                        }
+                        internal => internal,
+                    })
             }
             Authenticator::Jwt(auth) => auth.authenticate(env, head).await,
         }
     }
+}
+
+/// A custom method: sync ones are called, async ones awaited; both see the session.
+async fn custom(
+    method: &AuthMethodDef,
+    env: AuthEnv<'_>,
+    head: &http::request::Parts,
+) -> Result<Identity, AuthFailure> {
+    let session = session::load_session(env, &head.headers).await?;
+    let request = AuthRequest {
+        head,
+        session: session.as_ref(),
+        env,
+    };
+    let uid = match method.func {
+        AuthMethodFn::Sync(func) => func(&request)?,
+        AuthMethodFn::Async(func) => func(&request).await?,
+    };
+    Ok(Identity::authenticated(uid, session))
 }
 
 /// Why the auth step did not produce an identity.

@@ -1,0 +1,8 @@
+use authroute::{AuthError, AuthRequest, Uid};
+
+#[authroute::auth_method(challenge = ApiKey)]
+fn custom(_req: &AuthRequest<'_>) -> Result<Uid, AuthError> {
+    Ok(Uid(1))
+}
+
+fn main() {}
