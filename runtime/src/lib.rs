@@ -107,27 +107,64 @@
 //! `{"error", "error_description"}` (RFC 6750); on `type = "json"` routes the body is a
 //! JSON-RPC error object with the same status.
 //!
+//! ## Scopes, roles and claims-only validators
+//!
+//! A validator declares where its grants live and which exist; a route lists the ones it
+//! requires (`scopes`/`roles`: all of them, `any_scopes`/`any_roles`: one of them). A grant
+//! the validator does not declare is a compile error under the name, listing the declared
+//! ones; grants on a route that cannot carry them (`none`, `public`, `user`) are a compile
+//! error too.
+//!
+//! ```
+//! use authroute::{Json, Uid, route, validator};
+//!
+//! validator! {
+//!     name: "api", issuer: "https://issuer.example", audience: ["api"], algorithm: "HS256",
+//!     secret: env("API_SECRET"), user: claim("email"),
+//!     // a space-separated string or an array of strings; dotted paths reach nested claims
+//!     // such as Keycloak's `realm_access.roles`
+//!     grants: { claim: "scope", known: ["read", "write"] },
+//! }
+//!
+//! #[route("/notes", methods = ["POST"], auth = "jwt_api", scopes = ["write"])]
+//! async fn create(uid: Uid) -> Json<serde_json::Value> {
+//!     Json(serde_json::json!({ "uid": uid }))
+//! }
+//! # fn main() {}
+//! ```
+//!
+//! A token without a required grant gets `403` with `WWW-Authenticate: Bearer realm="api",
+//! error="insufficient_scope", scope="write"` (RFC 6750 3.1), checked after authentication and
+//! before the body is read; in a chain the grants of the validator that accepted the token
+//! count, and an anonymous caller of a `public_or_jwt_*` route holds none.
+//!
+//! The `user` strategy says who the token is: `static(<uid>)`, `claim("email")` (the active
+//! directory user whose login equals that string claim, else 401), `custom(path)`, or `none`:
+//! a **claims-only** validator, for services without a user table. Its routes take
+//! [`Claims<T>`] and [`ValidatorName`], and asking for [`Uid`] is a compile error (the columns
+//! "claims-only" below). A chain's validators are all claims-only or none is.
+//!
 //! ## Handler arguments
 //!
 //! Which arguments a handler may take depends on its route's auth method; any other argument
 //! is a compile error naming the argument and the auth method.
 //!
-//! | argument | `none` | `public` | `user` | custom | `jwt_*` | `public_or_jwt_*` |
-//! |---|---|---|---|---|---|---|
-//! | [`Uid`] (the authenticated user) | | | yes | yes | yes | |
-//! | `Option<Uid>` (the authenticated user, `None` when anonymous) | | yes | | | | yes |
-//! | [`Caller`] (the uid the request runs as) | | yes | yes | yes | yes | yes |
-//! | [`Session`] | | | yes | | | |
-//! | `Option<Session>` | | yes | | yes | | |
-//! | [`Option<Partner>`](Partner), `Option<PartnerId>` | | | | | yes | yes |
-//! | [`Claims<T>`] | | | | | yes | |
-//! | `Option<Claims<T>>` | | | | | | yes |
-//! | [`ValidatorName`] | | | | | yes | |
-//! | `Option<ValidatorName>` | | | | | | yes |
-//! | [`Path<T>`], [`PathParams`], [`Query<T>`] | yes | yes | yes | yes | yes | yes |
-//! | [`Json<T>`], [`Form<T>`], [`Bytes`], [`Params<T>`] (`type = "json"` routes) | yes | yes | yes | yes | yes | yes |
-//! | [`http::HeaderMap`], [`http::Method`], [`http::Uri`], [`Cookies`], [`ClientAddr`], `Option<ClientAddr>`, [`RawRequest`] | yes | yes | yes | yes | yes | yes |
-//! | [`State<T>`], [`App`], [`SessionControl`] | yes | yes | yes | yes | yes | yes |
+//! | argument | `none` | `public` | `user` | custom | `jwt_*` | `public_or_jwt_*` | claims-only `jwt_*` | claims-only `public_or_jwt_*` |
+//! |---|---|---|---|---|---|---|---|---|
+//! | [`Uid`] (the authenticated user) |  |  | yes | yes | yes |  |  |  |
+//! | `Option<Uid>` (the authenticated user, `None` when anonymous) |  | yes |  |  |  | yes |  |  |
+//! | [`Caller`] (the uid the request runs as) |  | yes | yes | yes | yes | yes |  |  |
+//! | [`Session`] |  |  | yes |  |  |  |  |  |
+//! | `Option<Session>` |  | yes |  | yes |  |  |  |  |
+//! | [`Option<Partner>`](Partner), `Option<PartnerId>` |  |  |  |  | yes | yes | yes | yes |
+//! | [`Claims<T>`] |  |  |  |  | yes |  | yes |  |
+//! | `Option<Claims<T>>` |  |  |  |  |  | yes |  | yes |
+//! | [`ValidatorName`] |  |  |  |  | yes |  | yes |  |
+//! | `Option<ValidatorName>` |  |  |  |  |  | yes |  | yes |
+//! | [`Path<T>`], [`PathParams`], [`Query<T>`] | yes | yes | yes | yes | yes | yes | yes | yes |
+//! | [`Json<T>`], [`Form<T>`], [`Bytes`], [`Params<T>`] (`type = "json"` routes) | yes | yes | yes | yes | yes | yes | yes | yes |
+//! | [`http::HeaderMap`], [`http::Method`], [`http::Uri`], [`Cookies`], [`ClientAddr`], `Option<ClientAddr>`, [`RawRequest`] | yes | yes | yes | yes | yes | yes | yes | yes |
+//! | [`State<T>`], [`App`], [`SessionControl`] | yes | yes | yes | yes | yes | yes | yes | yes |
 //!
 //! The body arguments ([`Json<T>`], [`Form<T>`], [`Bytes`], [`Params<T>`], [`RawRequest`])
 //! see a body read only after the request was authenticated.
