@@ -105,6 +105,14 @@ impl AuthError {
         err
     }
 
+    /// What the auth method needs (a key store, a database) is down: 503 with `Retry-After`
+    /// seconds, so clients retry instead of treating it as a refusal.
+    pub fn unavailable(description: impl Into<Cow<'static, str>>, retry_after: u32) -> Self {
+        let mut err = Self::new(StatusCode::SERVICE_UNAVAILABLE, None, description);
+        err.retry_after = Some(retry_after);
+        err
+    }
+
     fn new(
         status: StatusCode,
         error: Option<BearerError>,
