@@ -144,6 +144,23 @@
 //! [`Claims<T>`] and [`ValidatorName`], and asking for [`Uid`] is a compile error (the columns
 //! "claims-only" below). A chain's validators are all claims-only or none is.
 //!
+//! ## Error responses
+//!
+//! The errors the framework answers itself (404, 405, the 401/403/503 of authentication, 400
+//! for an unreadable body, a bad JSON-RPC envelope or arguments that do not extract, 413, 408,
+//! the 503 of a handler timeout, the 500 of a handler panic, and the JSON-RPC error objects of
+//! those on `type = "json"` routes) get their body from an [`ErrorRenderer`], registered with
+//! [`AppBuilder::error_renderer`]; the default, [`DefaultErrorRenderer`], is the JSON described
+//! above. The renderer sees an [`ErrorView`] (status, a stable code such as `invalid_token` or
+//! `payload_too_large`, the message safe to show, the matched route, the required grants of a
+//! 403, the JSON-RPC error object and id) and answers a [`RenderedError`]: body, content type,
+//! extra headers. Whatever it answers, the framework sets the status, `WWW-Authenticate`,
+//! `Retry-After`, `Allow`, `Connection: close`, `Set-Cookie` and CORS headers itself, after it;
+//! a renderer that panics gets the default body for that error and a log line at `error`
+//! level. The same renderer serves the built-in server, [`App::handle`] (and the test client),
+//! `App::router` and the axum auth layers. Errors a handler returns are its own and do not go
+//! through it, and neither do the rejections of the axum extractors nor axum's own 404.
+//!
 //! ## Handler arguments
 //!
 //! Which arguments a handler may take depends on its route's auth method; any other argument
@@ -222,6 +239,7 @@ mod cookie_header;
 mod extract;
 mod pipeline;
 mod registry;
+mod render;
 mod request;
 mod route_set;
 mod server;
@@ -257,6 +275,7 @@ pub use extract::{
 pub use identity::{PartnerId, Uid};
 pub use jwt::config::TokenContext;
 pub use registry::Auth;
+pub use render::{DefaultErrorRenderer, ErrorRenderer, ErrorView, RenderedError};
 pub use request::AuthRequest;
 pub use response::{HttpError, IntoResponse, Json, Response};
 pub use route_set::RouteSet;
