@@ -342,7 +342,7 @@ impl AppBuilder {
     }
 
     /// Declares an auth method used outside the application's routes, by an axum layer
-    /// ([`App::auth_layer`]): with explicit route sets, its validator is then made ready too.
+    /// (`App::auth_layer`, feature `axum`): with explicit route sets, its validator is then made ready too.
     /// (An application serving every route of the binary readies every validator anyway.)
     pub fn authenticates(mut self, auth: crate::Auth) -> Self {
         self.extra_auth.push(auth);
