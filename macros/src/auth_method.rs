@@ -10,7 +10,7 @@ use syn::{Ident, ItemFn, LitStr, Token};
 use crate::names::{auth_method_marker, marker_type};
 use crate::route::check_custom_name;
 
-const KEYS: &str = "expected `challenge` or `realm`";
+const KEYS: &str = "expected `challenge`, `realm` or `grants`";
 
 pub fn auth_method(args: TokenStream, item: TokenStream) -> TokenStream {
     let func: ItemFn = match syn::parse2(item.clone()) {
@@ -39,6 +39,8 @@ struct MethodArgs {
     challenge: Option<LitStr>,
     /// The realm of those challenges; the application's realm when omitted.
     realm: Option<LitStr>,
+    /// The grants the method may return, which its routes may require.
+    grants: Option<Vec<LitStr>>,
 }
 
 impl MethodArgs {
@@ -48,6 +50,15 @@ impl MethodArgs {
             while !input.is_empty() {
                 let key = Ident::parse_any(input)?;
                 input.parse::<Token![=]>()?;
+                if key == "grants" {
+                    let grants = parse_grant_list(input, &key)?;
+                    set_once(&mut parsed.grants, &key, grants)?;
+                    if input.is_empty() {
+                        break;
+                    }
+                    input.parse::<Token![,]>()?;
+                    continue;
+                }
                 let (slot, example) = match key.to_string().as_str() {
                     "challenge" => (&mut parsed.challenge, "\"ApiKey\""),
                     "realm" => (&mut parsed.realm, "\"api\""),
@@ -69,6 +80,18 @@ impl MethodArgs {
         })
         .parse2(args)
     }
+}
+
+fn parse_grant_list(input: ParseStream<'_>, key: &Ident) -> syn::Result<Vec<LitStr>> {
+    if !input.peek(syn::token::Bracket) {
+        return Err(input.error(format!(
+            "expected a list of grant names for `{key}`, like `{key} = [\"read\", \"write\"]`"
+        )));
+    }
+    let content;
+    syn::bracketed!(content in input);
+    let names = syn::punctuated::Punctuated::<LitStr, Token![,]>::parse_terminated(&content)?;
+    Ok(names.into_iter().collect())
 }
 
 fn set_once<T>(slot: &mut Option<T>, key: &Ident, value: T) -> syn::Result<()> {
@@ -120,6 +143,29 @@ fn check(func: &ItemFn, args: MethodArgs) -> syn::Result<MethodArgs> {
             ));
         }
     }
+    for (i, grant) in args.grants.iter().flatten().enumerate() {
+        let value = grant.value();
+        if value.is_empty()
+            || value
+                .chars()
+                .any(|c| c.is_whitespace() || c == '"' || c == '\\' || c.is_control())
+        {
+            push(syn::Error::new(
+                grant.span(),
+                "grant names are non-empty and have no spaces, quotes or backslashes",
+            ));
+        }
+        if args
+            .grants
+            .as_ref()
+            .is_some_and(|all| all[..i].iter().any(|g| g.value() == value))
+        {
+            push(syn::Error::new(
+                grant.span(),
+                format!("grant `{value}` is declared twice"),
+            ));
+        }
+    }
     let name = func.sig.ident.to_string();
     if let Err(err) = check_custom_name(&name, func.sig.ident.span()) {
         push(err);
@@ -143,19 +189,25 @@ fn expand(func: &ItemFn, args: &MethodArgs) -> TokenStream {
     let name = ident.to_string();
     let marker = auth_method_marker(&name, ident.span());
     let marker_decl = marker_type(&func.vis, &marker);
+    let sync_call =
+        quote_spanned!(ident.span()=> ::authroute::__private::method_result(#ident(req)));
     let (wrapper, method) = match func.sig.asyncness {
         None => (
             quote! {
-                const __AUTHROUTE_SYNC_AUTH_METHOD: fn(
-                    &::authroute::AuthRequest<'_>,
-                ) -> ::std::result::Result<::authroute::Uid, ::authroute::AuthError> = #ident;
+                fn __authroute_sync_auth_method(
+                    req: &::authroute::AuthRequest<'_>,
+                ) -> ::std::result::Result<::authroute::MethodIdentity, ::authroute::AuthError> {
+                    #sync_call
+                }
             },
             quote!(::authroute::__private::AuthMethodFn::Sync(
-                __AUTHROUTE_SYNC_AUTH_METHOD
+                __authroute_sync_auth_method
             )),
         ),
         Some(_) => {
-            let call = quote_spanned!(ident.span()=> ::std::boxed::Box::pin(#ident(req)));
+            let call = quote_spanned!(ident.span()=> ::std::boxed::Box::pin(async move {
+                ::authroute::__private::method_result(#ident(req).await)
+            }));
             (
                 quote! {
                     fn __authroute_async_auth_method<'a>(
@@ -172,6 +224,24 @@ fn expand(func: &ItemFn, args: &MethodArgs) -> TokenStream {
     };
     let challenge = optional(args.challenge.as_ref());
     let realm = optional(args.realm.as_ref());
+    let grants = match &args.grants {
+        None => quote!(::std::option::Option::None),
+        Some(known) => {
+            let names: Vec<String> = known.iter().map(|n| format!("`{}`", n.value())).collect();
+            let message = format!(
+                "grant not declared by auth method `{name}`, which declares {}",
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join(", ")
+                }
+            );
+            quote!(::std::option::Option::Some(::authroute::__private::MethodGrants {
+                known: &[#(#known),*],
+                unknown_message: #message,
+            }))
+        }
+    };
     quote! {
         #func
 
@@ -185,6 +255,7 @@ fn expand(func: &ItemFn, args: &MethodArgs) -> TokenStream {
                     func: #method,
                     challenge: #challenge,
                     realm: #realm,
+                    grants: #grants,
                     defined_at: ::std::concat!(::std::module_path!(), "::", #name),
                 };
             impl ::authroute::__private::AuthMethodLink for #marker {

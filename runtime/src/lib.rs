@@ -274,7 +274,7 @@ pub use extract::{
 };
 pub use identity::{PartnerId, Uid};
 pub use jwt::config::TokenContext;
-pub use registry::Auth;
+pub use registry::{Auth, IntoMethodIdentity, MethodIdentity};
 pub use render::{DefaultErrorRenderer, ErrorRenderer, ErrorView, RenderedError};
 pub use request::AuthRequest;
 pub use response::{HttpError, IntoResponse, Json, Response};
@@ -461,7 +461,9 @@ pub mod __private {
         PLACEHOLDER_AUTH_METHOD, PLACEHOLDER_VALIDATOR, RegisteredAuthMethod, RegisteredRoute,
         RegisteredValidator, RouteDef, RouteLink, ValidatorLink,
     };
-    pub use crate::registry::{AuthFuture, AuthMethodFn};
+    pub use crate::registry::{
+        AuthFuture, AuthMethodFn, MethodGrants, check_method_grant, method_result,
+    };
     pub use crate::request::{RequestContext, finish_http, finish_json};
     pub use inventory;
 }

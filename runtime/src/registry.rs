@@ -25,13 +25,133 @@ pub type HandlerFuture = Pin<Box<dyn Future<Output = Response> + Send>>;
 pub type HandlerFn = fn(RequestContext) -> HandlerFuture;
 
 /// The future an `async` custom auth method returns, boxed by the generated wrapper.
-pub type AuthFuture<'a> = Pin<Box<dyn Future<Output = Result<Uid, AuthError>> + Send + 'a>>;
+pub type AuthFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<MethodIdentity, AuthError>> + Send + 'a>>;
+
+/// What a custom auth method establishes: the user and, optionally, the grants (scopes, roles)
+/// it holds, which routes using the method may require with `scopes = [...]`.
+///
+/// A method returning `Result<Uid, AuthError>` grants nothing; one returning
+/// `Result<MethodIdentity, AuthError>` says what it grants:
+///
+/// ```
+/// use authroute::{AuthError, AuthRequest, MethodIdentity, Uid, auth_method};
+///
+/// #[auth_method(challenge = "ApiKey", grants = ["read", "write"])]
+/// fn read_key(req: &AuthRequest<'_>) -> Result<MethodIdentity, AuthError> {
+///     match req.header("x-api-key") {
+///         Some(b"read-only-key-0123456789") => Ok(MethodIdentity::new(Uid(2)).grant("read")),
+///         _ => Err(AuthError::denied("a valid `X-Api-Key` header is required")),
+///     }
+/// }
+/// # fn main() {}
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MethodIdentity {
+    /// The authenticated user.
+    pub uid: Uid,
+    /// The grants the caller holds (exact, case-sensitive names).
+    pub grants: Vec<String>,
+}
+
+impl MethodIdentity {
+    /// The user, with no grants.
+    pub fn new(uid: Uid) -> Self {
+        MethodIdentity {
+            uid,
+            grants: Vec::new(),
+        }
+    }
+
+    /// Adds a grant.
+    pub fn grant(mut self, grant: impl Into<String>) -> Self {
+        self.grants.push(grant.into());
+        self
+    }
+
+    /// Adds grants.
+    pub fn grants<I>(mut self, grants: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self.grants.extend(grants.into_iter().map(Into::into));
+        self
+    }
+}
+
+/// What an auth method may return on success: a [`Uid`] or a [`MethodIdentity`].
+#[diagnostic::on_unimplemented(
+    message = "an auth method returns `Result<Uid, AuthError>` or `Result<MethodIdentity, AuthError>`, not `Result<{Self}, AuthError>`"
+)]
+pub trait IntoMethodIdentity {
+    /// The identity.
+    fn into_method_identity(self) -> MethodIdentity;
+}
+
+impl IntoMethodIdentity for Uid {
+    fn into_method_identity(self) -> MethodIdentity {
+        MethodIdentity::new(self)
+    }
+}
+
+impl IntoMethodIdentity for MethodIdentity {
+    fn into_method_identity(self) -> MethodIdentity {
+        self
+    }
+}
+
+/// What an auth method's function may return: `Result<T, AuthError>` where `T` is a [`Uid`] or
+/// a [`MethodIdentity`]. Implemented for exactly those; the generated wrapper converts them.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "an auth method returns `Result<Uid, AuthError>` or `Result<MethodIdentity, AuthError>`, not `{Self}`",
+    label = "this auth method's return type"
+)]
+pub trait MethodResult {
+    /// The identity, or the refusal.
+    fn into_result(self) -> Result<MethodIdentity, AuthError>;
+}
+
+impl<T: IntoMethodIdentity> MethodResult for Result<T, AuthError> {
+    fn into_result(self) -> Result<MethodIdentity, AuthError> {
+        self.map(IntoMethodIdentity::into_method_identity)
+    }
+}
+
+/// The generated wrappers' conversion of an auth method's result.
+#[doc(hidden)]
+pub fn method_result(result: impl MethodResult) -> Result<MethodIdentity, AuthError> {
+    result.into_result()
+}
+
+/// An auth method's `grants = [...]`.
+#[derive(Debug, Clone, Copy)]
+pub struct MethodGrants {
+    /// The grant names routes may require.
+    pub known: &'static [&'static str],
+    /// The compile error for a route requiring another grant (names the known ones).
+    pub unknown_message: &'static str,
+}
+
+/// A route's required grant checked against its auth method's declaration, at compile time
+/// (see [`crate::jwt::config::check_grant`] for validators).
+pub const fn check_method_grant(method: &AuthMethodDef, required: &str) {
+    let Some(grants) = &method.grants else {
+        panic!(
+            "the route requires grants, but its auth method declares none; add `grants = [...]` to its `#[auth_method(...)]`"
+        );
+    };
+    if !crate::jwt::config::contains(grants.known, required) {
+        panic!("{}", grants.unknown_message);
+    }
+}
 
 /// A custom auth method, as `#[auth_method]` found it.
 #[derive(Debug, Clone, Copy)]
 pub enum AuthMethodFn {
-    /// `fn(&AuthRequest<'_>) -> Result<Uid, AuthError>`, called directly.
-    Sync(fn(&AuthRequest<'_>) -> Result<Uid, AuthError>),
+    /// A plain `fn`, called directly (through a generated wrapper).
+    Sync(fn(&AuthRequest<'_>) -> Result<MethodIdentity, AuthError>),
     /// `async fn`: a generated wrapper that boxes the user's future.
     Async(for<'a> fn(&'a AuthRequest<'a>) -> AuthFuture<'a>),
 }
@@ -162,6 +282,9 @@ pub struct AuthMethodDef {
     pub challenge: Option<&'static str>,
     /// The realm of its challenges (`realm = "..."`); `None` is the application's realm.
     pub realm: Option<&'static str>,
+    /// The grants it may return (`grants = [...]`), which its routes may require; `None` when
+    /// it declares none.
+    pub grants: Option<MethodGrants>,
     /// `module::path::function`, for error messages.
     pub defined_at: &'static str,
 }
@@ -247,7 +370,7 @@ pub static PLACEHOLDER_VALIDATOR: ValidatorDef = ValidatorDef {
     defined_at: "",
 };
 
-fn refuse_all(_: &AuthRequest<'_>) -> Result<Uid, AuthError> {
+fn refuse_all(_: &AuthRequest<'_>) -> Result<MethodIdentity, AuthError> {
     Err(AuthError::denied("placeholder auth method"))
 }
 
@@ -257,6 +380,7 @@ pub static PLACEHOLDER_AUTH_METHOD: AuthMethodDef = AuthMethodDef {
     func: AuthMethodFn::Sync(refuse_all),
     challenge: None,
     realm: None,
+    grants: None,
     defined_at: "",
 };
 

@@ -126,6 +126,8 @@ pub(crate) struct Identity {
     pub validator: Option<&'static str>,
     /// Where the accepting validator's grants live in the token (its `grants.claim`).
     pub grants_claim: Option<&'static str>,
+    /// The grants a custom auth method returned.
+    pub method_grants: Vec<String>,
     /// A cookie-mode `Set-Cookie` for the response.
     pub set_cookie: Option<http::HeaderValue>,
 }

@@ -121,18 +121,31 @@ pub fn expand(args: RouteArgs, func: &ItemFn) -> syn::Result<TokenStream> {
 /// grant and spanned on its literal: a `const` whose evaluation fails with the validator's
 /// message (which lists the declared grants) right under the unknown name.
 fn grants_check(args: &RouteArgs) -> TokenStream {
-    let (Some(span), AuthSpec::Jwt(Some(name)) | AuthSpec::PublicOrJwt(Some(name))) =
-        (args.grants.span, &args.auth)
-    else {
+    let Some(span) = args.grants.span else {
         return TokenStream::new();
     };
-    let marker = validator_marker(name, span);
+    let (check, def) = match &args.auth {
+        AuthSpec::Jwt(Some(name)) | AuthSpec::PublicOrJwt(Some(name)) => {
+            let marker = validator_marker(name, span);
+            (
+                "check_grant",
+                quote!(<#marker as ::authroute::__private::ValidatorLink>::DEF),
+            )
+        }
+        AuthSpec::Custom(name) => {
+            let marker = auth_method_marker(name, span);
+            (
+                "check_method_grant",
+                quote!(<#marker as ::authroute::__private::AuthMethodLink>::DEF),
+            )
+        }
+        _ => return TokenStream::new(),
+    };
+    // Every token of the check carries the grant's span, so the error lands under the name.
     let checks = args.grants.all.iter().chain(&args.grants.any).map(|grant| {
+        let check = proc_macro2::Ident::new(check, grant.span());
         quote_spanned! {grant.span()=>
-            const _: () = ::authroute::__private::check_grant(
-                <#marker as ::authroute::__private::ValidatorLink>::DEF,
-                #grant,
-            );
+            const _: () = ::authroute::__private::#check(#def, #grant);
         }
     });
     quote!(#(#checks)*)

@@ -195,13 +195,16 @@ impl RawArgs {
         let mut grants = Grants::default();
         for (_, span) in [&self.all_grants, &self.any_grants].into_iter().flatten() {
             grants.span.get_or_insert(*span);
-            let carries_grants = matches!(auth, Some(AuthSpec::Jwt(_) | AuthSpec::PublicOrJwt(_)));
+            let carries_grants = matches!(
+                auth,
+                Some(AuthSpec::Jwt(_) | AuthSpec::PublicOrJwt(_) | AuthSpec::Custom(_))
+            );
             if !carries_grants && auth.is_some() {
                 let shown = self.auth.as_ref().map_or("user".to_string(), LitStr::value);
                 push(syn::Error::new(
                     *span,
                     format!(
-                        "auth `{shown}` carries no grants; scopes and roles need a JWT route (`jwt_<validator>` or `public_or_jwt_<validator>`) whose validator declares them"
+                        "auth `{shown}` carries no grants; scopes and roles need a JWT route (`jwt_<validator>` or `public_or_jwt_<validator>`) whose validator declares them, or a custom auth method that declares them"
                     ),
                 ));
             }

@@ -327,6 +327,7 @@ async fn identify(
         token: Some(verified),
         validator: Some(validator.name),
         grants_claim: validator.def.grants.as_ref().map(|g| g.claim),
+        method_grants: Vec::new(),
         set_cookie,
     })
 }

@@ -66,11 +66,13 @@ async fn custom(
         session: session.as_ref(),
         env,
     };
-    let uid = match method.func {
+    let found = match method.func {
         AuthMethodFn::Sync(func) => func(&request)?,
         AuthMethodFn::Async(func) => func(&request).await?,
     };
-    Ok(Identity::authenticated(uid, session))
+    let mut identity = Identity::authenticated(found.uid, session);
+    identity.method_grants = found.grants;
+    Ok(identity)
 }
 
 /// Why the auth step did not produce an identity.

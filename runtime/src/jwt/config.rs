@@ -244,7 +244,7 @@ pub const fn check_grant(validator: &ValidatorDef, required: &str) {
     }
 }
 
-const fn contains(list: &[&str], name: &str) -> bool {
+pub(crate) const fn contains(list: &[&str], name: &str) -> bool {
     let mut i = 0;
     while i < list.len() {
         if bytes_eq(list[i].as_bytes(), name.as_bytes()) {

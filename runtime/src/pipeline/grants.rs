@@ -13,12 +13,26 @@ pub(crate) fn check(route: &RouteEntry, identity: &Identity) -> Result<(), AuthE
     if rule.is_empty() {
         return Ok(());
     }
+    let from_token;
     let held = match (&identity.token, identity.grants_claim) {
-        (Some(token), Some(claim)) => token.grants(claim),
-        _ => Vec::new(),
+        (Some(token), Some(claim)) => {
+            from_token = token.grants(claim);
+            &from_token
+        }
+        _ => &identity.method_grants,
     };
     if rule.allows(held.iter().map(String::as_str)) {
         return Ok(());
+    }
+    if let Authenticator::Custom(method) = &route.auth {
+        tracing::info!(
+            route = &*route.path,
+            method = method.name,
+            required = %rule.scope_text(),
+            "caller lacks a required grant"
+        );
+        return Err(AuthError::insufficient_scope(rule.scope_text())
+            .with_challenge(method.challenge, method.realm));
     }
     let realm = identity.validator.or(match &route.auth {
         Authenticator::Jwt(auth) => Some(auth.validator().name),
