@@ -110,8 +110,9 @@
 //! ## Groups
 //!
 //! Session users may belong to groups (Odoo's `res.groups`), which the [`Directory`] knows
-//! ([`Directory::groups`]; seed them with [`directory::NewUser::group`] or `add_to_group`). A `user` or `public` route may require
-//! groups: `groups = [...]` (every one) and `any_groups = [...]` (at least one), both optional.
+//! ([`Directory::groups`]; seed them with [`directory::NewUser::group`] or `add_to_group`). A
+//! `user` or `public` route may require groups: `groups = [...]` (every one) and
+//! `any_groups = [...]` (at least one), both optional.
 //! The names are checked at compile time against those declared with [`groups!`], with the
 //! error under the string:
 //!
