@@ -84,4 +84,31 @@ async fn keycloak_routes() {
         .await
         .unwrap();
     assert_eq!(r.status(), 401);
+
+    // `/keycloak/admin` requires role `api-admin` at `realm_access.roles`.
+    let r = client
+        .get(format!("{base}/auth_jwt_demo/keycloak/admin"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert_eq!(
+        r.headers()["www-authenticate"],
+        r#"Bearer realm="demo_keycloak", error="insufficient_scope", scope="api-admin""#
+    );
+    let mut claims = claims;
+    claims["realm_access"] = json!({ "roles": ["offline_access", "api-admin"] });
+    let role_token = encode(&header, &claims, &key).unwrap();
+    let r = client
+        .get(format!("{base}/auth_jwt_demo/keycloak/admin"))
+        .bearer_auth(&role_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.json::<serde_json::Value>().await.unwrap(),
+        json!({"uid": 1})
+    );
 }

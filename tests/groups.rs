@@ -287,6 +287,13 @@ impl Directory for GroupsDown {
         self.0.user(uid)
     }
 
+    fn user_by_login<'a>(
+        &'a self,
+        login: &'a str,
+    ) -> BoxFuture<'a, Result<Option<User>, DirectoryError>> {
+        self.0.user_by_login(login)
+    }
+
     fn partner(&self, id: PartnerId) -> BoxFuture<'_, Result<Option<Partner>, DirectoryError>> {
         self.0.partner(id)
     }

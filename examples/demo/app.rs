@@ -4,7 +4,9 @@
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+use rusqlite::OptionalExtension;
 
 use authroute::directory::{Directory, DirectoryError, NewUser, PasswordHasher, SqliteDirectory};
 use authroute::session::{SessionError, SqliteSessionStore};
@@ -12,8 +14,8 @@ use authroute::{HttpError, Params, SessionControl};
 use serde::Deserialize;
 
 use authroute::{
-    App, AuthError, AuthRequest, Caller, Json, Partner, StartupError, Uid, auth_method, route,
-    validator,
+    App, AuthError, AuthRequest, Caller, Claims, Json, Partner, StartupError, Uid, auth_method,
+    route, validator,
 };
 use serde_json::{Value, json};
 
@@ -58,6 +60,8 @@ pub enum DemoError {
     Directory(#[from] DirectoryError),
     #[error("cannot open the demo session store: {0}")]
     Sessions(#[from] SessionError),
+    #[error("cannot open the demo API key table: {0}")]
+    ApiKeys(#[from] rusqlite::Error),
     #[error(transparent)]
     Startup(#[from] StartupError),
 }
@@ -67,6 +71,7 @@ pub async fn build(config: &DemoConfig) -> Result<App, DemoError> {
     let directory = SqliteDirectory::open(&config.db_path, PasswordHasher::default()).await?;
     seed(&directory).await?;
     let sessions = SqliteSessionStore::open(&config.db_path).await?;
+    let api_keys = ApiKeys::open(&config.db_path)?;
     let cookie_secret = std::env::var("AUTHROUTE_COOKIE_SECRET").unwrap_or_else(|_| {
         tracing::warn!(
             "AUTHROUTE_COOKIE_SECRET is unset; using the demo's development cookie secret"
@@ -83,6 +88,7 @@ pub async fn build(config: &DemoConfig) -> Result<App, DemoError> {
         .directory(Arc::new(directory))
         .sessions(Arc::new(sessions))
         .public_uid(PUBLIC_UID)
+        .state(api_keys)
         // The demo serves plain http on loopback; real deployments keep `Secure` on.
         .secure_session_cookie(false)
         .build()
@@ -153,6 +159,16 @@ pub fn banner(app: &App, addr: SocketAddr) -> String {
             let _ = writeln!(out, "  (could not mint a demo token: {err})");
         }
     }
+    if let Ok(token) = authroute::testing::mint(app, "demo", json!({"scope": "read"})) {
+        let _ = writeln!(
+            out,
+            "  curl -s {base}/auth_jwt_demo/scoped/read -H 'Authorization: Bearer {token}'  # scope read; /scoped/write answers 403"
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  curl -s {base}/api_key/whoami -H 'X-Api-Key: {DEMO_API_KEY}'"
+    );
     let _ = writeln!(out, "  curl -s {base}/auth_jwt_demo/whoami-public-or-jwt");
     let _ = writeln!(
         out,
@@ -173,6 +189,17 @@ validator! {
     user: static(2),
     partner: email,
     partner_required: false,
+    grants: { claim: "scope", known: ["read", "write"] },
+}
+
+validator! {
+    name: "demo_claims",
+    issuer: "theissuer",
+    audience: ["auth_jwt_test_api"],
+    algorithm: "HS256",
+    secret: env("DEMO_JWT_SECRET", default = "authroute-demo-development-secret-change-me"),
+    // No user table behind these tokens: the identity is the verified token itself.
+    user: none,
 }
 
 validator! {
@@ -199,6 +226,7 @@ validator! {
     user: static(1),
     partner: email,
     partner_required: false,
+    grants: { claim: "realm_access.roles", known: ["api-admin"] },
 }
 
 /// The cookie-mode secret used when `AUTHROUTE_COOKIE_SECRET` is unset (a warning is logged).
@@ -254,6 +282,131 @@ pub fn custom(req: &AuthRequest<'_>) -> Result<Uid, AuthError> {
     }
 }
 
+#[route("/auth_jwt_demo/scoped/read", methods = ["GET"], auth = "jwt_demo", scopes = ["read"], cors = "*")]
+async fn scoped_read(uid: Uid) -> Json<Value> {
+    Json(json!({ "uid": uid }))
+}
+
+#[route("/auth_jwt_demo/scoped/write", methods = ["GET"], auth = "jwt_demo", scopes = ["write"], cors = "*")]
+async fn scoped_write(uid: Uid) -> Json<Value> {
+    Json(json!({ "uid": uid }))
+}
+
+#[route("/auth_jwt_demo/keycloak/admin", methods = ["GET"], auth = "jwt_demo_keycloak", roles = ["api-admin"], cors = "*")]
+async fn keycloak_admin(uid: Uid) -> Json<Value> {
+    Json(json!({ "uid": uid }))
+}
+
+#[derive(Deserialize)]
+struct Subject {
+    sub: Value,
+}
+
+#[route("/auth_jwt_demo/claims/whoami", methods = ["GET"], auth = "jwt_demo_claims", cors = "*")]
+async fn claims_whoami(Claims(token): Claims<Subject>) -> Json<Value> {
+    Json(json!({ "sub": token.sub }))
+}
+
+/// `GET /api_key/whoami`: the user whose API key is in `X-Api-Key`.
+#[route("/api_key/whoami", methods = ["GET"], auth = "api_key")]
+async fn api_key_whoami(uid: Uid) -> Json<Value> {
+    Json(json!({ "uid": uid }))
+}
+
+/// The demo's API keys, in a table of its SQLite file. Only SHA-256 digests are stored: keys
+/// are long random strings, so a fast digest is enough to make a stolen table useless, and a
+/// lookup by digest never compares the key itself.
+#[derive(Clone)]
+pub struct ApiKeys {
+    db: Arc<Mutex<rusqlite::Connection>>,
+}
+
+/// The API key the seed gives user 2 (SPEC section 12.1).
+pub const DEMO_API_KEY: &str = "demo-api-key-0123456789abcdef";
+
+impl ApiKeys {
+    /// Opens the table in the demo database, creating it and seeding user 2's key when new.
+    pub fn open(path: &std::path::Path) -> Result<Self, rusqlite::Error> {
+        let db = rusqlite::Connection::open(path)?;
+        db.busy_timeout(std::time::Duration::from_secs(5))?;
+        db.execute_batch(
+            "CREATE TABLE IF NOT EXISTS demo_api_keys (
+                 key_sha256 BLOB PRIMARY KEY,
+                 uid INTEGER NOT NULL
+             )",
+        )?;
+        let empty: bool = db.query_row(
+            "SELECT NOT EXISTS (SELECT 1 FROM demo_api_keys)",
+            [],
+            |row| row.get(0),
+        )?;
+        if empty {
+            db.execute(
+                "INSERT INTO demo_api_keys (key_sha256, uid) VALUES (?1, ?2)",
+                rusqlite::params![digest(DEMO_API_KEY), 2],
+            )?;
+        }
+        Ok(ApiKeys {
+            db: Arc::new(Mutex::new(db)),
+        })
+    }
+
+    /// The uid owning `key`, if any; the query runs on the blocking pool.
+    async fn owner(&self, key: &str) -> Result<Option<Uid>, String> {
+        let (db, hash) = (self.db.clone(), digest(key));
+        tokio::task::spawn_blocking(move || {
+            let db = db
+                .lock()
+                .map_err(|_| "the API key store is poisoned".to_string())?;
+            db.query_row(
+                "SELECT uid FROM demo_api_keys WHERE key_sha256 = ?1",
+                [hash],
+                |row| row.get(0).map(Uid),
+            )
+            .optional()
+            .map_err(|err| err.to_string())
+        })
+        .await
+        .map_err(|err| err.to_string())?
+    }
+}
+
+fn digest(key: &str) -> Vec<u8> {
+    aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, key.as_bytes())
+        .as_ref()
+        .to_vec()
+}
+
+/// `auth = "api_key"`: the `X-Api-Key` header looked up among the stored keys, then the owner
+/// checked active in the directory; a missing or unknown key is 401 with an `ApiKey` challenge.
+#[auth_method(challenge = "ApiKey", realm = "authroute-demo")]
+pub async fn api_key(req: &AuthRequest<'_>) -> Result<Uid, AuthError> {
+    let refused = || AuthError::denied("a valid `X-Api-Key` header is required");
+    let key = req
+        .header("x-api-key")
+        .and_then(|key| std::str::from_utf8(key).ok())
+        .ok_or_else(refused)?;
+    let keys = req
+        .state::<ApiKeys>()
+        .ok_or_else(|| AuthError::unavailable("the API key store is not configured", 30))?;
+    let owner = keys.owner(key).await.map_err(|err| {
+        tracing::error!(error = %err, "API key lookup failed");
+        AuthError::unavailable("the API key store is unavailable", 5)
+    })?;
+    let uid = owner.ok_or_else(refused)?;
+    match req.directory().user(uid).await {
+        Ok(Some(user)) if user.active => Ok(uid),
+        Ok(_) => Err(refused()),
+        Err(err) => {
+            tracing::error!(error = %err, "directory lookup for an API key failed");
+            Err(AuthError::unavailable(
+                "the user directory is unavailable",
+                5,
+            ))
+        }
+    }
+}
+
 /// `GET /`: the route index.
 #[route("/", methods = ["GET"], auth = "none")]
 async fn index(app: App) -> Json<Value> {
@@ -261,7 +414,7 @@ async fn index(app: App) -> Json<Value> {
         .routes()
         .into_iter()
         .map(
-            |r| json!({"path": r.path, "methods": r.methods, "auth": r.auth, "type": r.route_type}),
+            |r| json!({"path": r.path, "methods": r.methods, "auth": r.auth, "type": r.route_type, "grants": r.grants, "any_grants": r.any_grants}),
         )
         .collect();
     Json(json!({ "name": "authroute demo", "routes": routes }))

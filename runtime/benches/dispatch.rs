@@ -1,7 +1,8 @@
 //! The dispatch table and one whole request, in process (no socket):
 //! - routing lookup (matchit plus the method check) with 10, 1 000 and 10 000 routes;
 //! - one request through dispatch, `jwt_bench` auth and a tiny handler, against the same
-//!   handler with `auth = "none"`: the cost of authentication inside the server.
+//!   handler with `auth = "none"`: the cost of authentication inside the server;
+//! - the same request on a route requiring a scope: the cost of a grant check.
 //!
 //! `cargo bench -p authroute --bench dispatch`; instruction counts: see [`fixed_requests`].
 
@@ -19,7 +20,11 @@ use serde_json::{Value, json};
 
 const SECRET: &str = "bench-secret-0123456789abcdef-0123456789";
 
-validator! { name: "bench", issuer: "https://bench.example", audience: ["bench_api"], algorithm: "HS256", secret: "bench-secret-0123456789abcdef-0123456789", user: static(1) }
+validator! {
+    name: "bench", issuer: "https://bench.example", audience: ["bench_api"], algorithm: "HS256",
+    secret: "bench-secret-0123456789abcdef-0123456789", user: static(1),
+    grants: { claim: "scope", known: ["openid", "profile", "email"] },
+}
 
 /// Only the claim the handler needs, as an application would declare it (and as the axum
 /// peer of `bench/` does).
@@ -36,6 +41,12 @@ async fn jwt_whoami(Claims(claims): Claims<Subject>) -> Json<Value> {
 /// The handler of `/none/whoami` behind `jwt_bench`: the cost of authentication alone.
 #[route("/jwt/constant", methods = ["GET"], auth = "jwt_bench")]
 async fn jwt_constant(_uid: authroute::Uid) -> Json<Value> {
+    Json(json!({ "sub": "bench-user" }))
+}
+
+/// `/jwt/constant` plus a required scope: the cost of a grant check.
+#[route("/jwt/scoped", methods = ["GET"], auth = "jwt_bench", scopes = ["profile"])]
+async fn jwt_scoped(_uid: authroute::Uid) -> Json<Value> {
     Json(json!({ "sub": "bench-user" }))
 }
 
@@ -80,7 +91,7 @@ fn app(rt: &tokio::runtime::Runtime, extra_routes: usize) -> App {
         directory.add_user(NewUser::new("bench")).unwrap();
         App::builder()
             .directory(Arc::new(directory))
-            .routes(routes![jwt_whoami, jwt_constant, none_whoami])
+            .routes(routes![jwt_whoami, jwt_constant, jwt_scoped, none_whoami])
             .routes(synthetic_routes(extra_routes))
             .build()
             .await
@@ -141,7 +152,12 @@ fn whole_request(c: &mut Criterion) {
     let rt = runtime();
     let app = app(&rt, 0);
     let bearer = format!("Bearer {}", token());
-    for path in ["/jwt/whoami", "/jwt/constant", "/none/whoami"] {
+    for path in [
+        "/jwt/whoami",
+        "/jwt/constant",
+        "/jwt/scoped",
+        "/none/whoami",
+    ] {
         let response = rt.block_on(app.handle(request(path, &bearer)));
         assert_eq!(response.status(), 200, "{path}");
     }
@@ -149,6 +165,10 @@ fn whole_request(c: &mut Criterion) {
     for (name, path) in [
         ("auth jwt_bench, handler reads claims", "/jwt/whoami"),
         ("auth jwt_bench, handler of none", "/jwt/constant"),
+        (
+            "auth jwt_bench + scope check, handler of none",
+            "/jwt/scoped",
+        ),
         ("auth none", "/none/whoami"),
     ] {
         group.bench_function(name, |b| {

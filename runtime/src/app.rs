@@ -25,6 +25,7 @@ use crate::directory::Directory;
 use crate::extract::{FromRequest, Sealed};
 use crate::identity::Uid;
 use crate::pipeline::Pipeline;
+use crate::render::{ErrorRenderer, Renderer};
 use crate::request::RequestContext;
 use crate::response::{HttpError, Response};
 use crate::route_set::RouteSet;
@@ -291,6 +292,7 @@ pub struct AppBuilder {
     state: StateMap,
     /// Auth methods used outside routes (axum layers), whose validators must be ready.
     extra_auth: Vec<crate::Auth>,
+    renderer: Renderer,
 }
 
 impl fmt::Debug for AppBuilder {
@@ -340,7 +342,7 @@ impl AppBuilder {
     }
 
     /// Declares an auth method used outside the application's routes, by an axum layer
-    /// ([`App::auth_layer`]): with explicit route sets, its validator is then made ready too.
+    /// (`App::auth_layer`, feature `axum`): with explicit route sets, its validator is then made ready too.
     /// (An application serving every route of the binary readies every validator anyway.)
     pub fn authenticates(mut self, auth: crate::Auth) -> Self {
         self.extra_auth.push(auth);
@@ -370,6 +372,25 @@ impl AppBuilder {
     /// ```
     pub fn state<T: Clone + Send + Sync + 'static>(mut self, value: T) -> Self {
         self.state.insert(value);
+        self
+    }
+
+    /// Decides the body and extra headers of every error the framework answers itself (404,
+    /// 405, 401, 403, 400, 413, 408, 503, 500 and the JSON-RPC error objects of those); the
+    /// status, `WWW-Authenticate`, `Retry-After`, `Allow` and CORS headers stay the
+    /// framework's. Default: [`DefaultErrorRenderer`](crate::DefaultErrorRenderer). See
+    /// [`ErrorRenderer`] for what a renderer may and may not change.
+    ///
+    /// ```
+    /// use authroute::{ErrorView, RenderedError};
+    ///
+    /// let builder = authroute::App::builder().error_renderer(|error: &ErrorView<'_>| {
+    ///     RenderedError::new("text/plain; charset=utf-8", error.message().to_owned())
+    /// });
+    /// # let _ = builder;
+    /// ```
+    pub fn error_renderer(mut self, renderer: impl ErrorRenderer) -> Self {
+        self.renderer = Renderer(Arc::new(renderer));
         self
     }
 
@@ -499,6 +520,7 @@ impl AppBuilder {
             _sweeper: sweeper,
             config: self.config,
             state: self.state,
+            renderer: self.renderer,
         };
         Ok(App {
             pipeline: Arc::new(Pipeline {

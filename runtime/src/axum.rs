@@ -217,7 +217,9 @@ where
             let mut identity = match identity {
                 Ok(identity) => identity,
                 Err(failure) => {
-                    let response = auth.pipeline.refusal(parts.uri.path(), false, failure);
+                    let response = auth
+                        .pipeline
+                        .refusal(parts.uri.path(), None, false, failure);
                     return Ok(response.map(Body::new));
                 }
             };

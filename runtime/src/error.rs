@@ -5,7 +5,7 @@ use std::fmt;
 
 use http::{HeaderValue, StatusCode, header};
 
-use crate::response::{Response, json_response};
+use crate::response::Response;
 
 /// The `error` parameter of a `WWW-Authenticate: Bearer` challenge (RFC 6750 section 3.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,6 +111,14 @@ impl AuthError {
         err
     }
 
+    /// What the auth method needs (a key store, a database) is down: 503 with `Retry-After`
+    /// seconds, so clients retry instead of treating it as a refusal.
+    pub fn unavailable(description: impl Into<Cow<'static, str>>, retry_after: u32) -> Self {
+        let mut err = Self::new(StatusCode::SERVICE_UNAVAILABLE, None, description);
+        err.retry_after = Some(retry_after);
+        err
+    }
+
     fn new(
         status: StatusCode,
         error: Option<BearerError>,
@@ -194,15 +202,14 @@ impl AuthError {
         HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("Bearer"))
     }
 
-    /// The plain-HTTP rendering: JSON body, challenge, `Retry-After`.
-    pub(crate) fn into_response(self, default_realm: &str) -> Response {
-        let body = serde_json::json!({
-            "error": self.error_code(),
-            "error_description": &*self.description,
-        });
-        let mut response = json_response(self.status, &body);
-        self.add_headers(&mut response, default_realm);
-        response
+    /// The required grants of an `insufficient_scope` refusal, space-separated.
+    pub(crate) fn scope(&self) -> Option<&str> {
+        self.scope.as_deref()
+    }
+
+    /// The `Retry-After` seconds of a 503.
+    pub(crate) fn retry_after(&self) -> Option<u32> {
+        self.retry_after
     }
 
     /// Adds the challenge and `Retry-After` headers to a response.

@@ -95,7 +95,7 @@ macro_rules! for_kinds {
 /// Every auth kind.
 macro_rules! for_all_kinds {
     ($ty:ty, |$ctx:ident| $body:expr) => {
-        for_kinds!($ty => [none, public, user, custom, jwt, public_or_jwt], |$ctx| $body);
+        for_kinds!($ty => [none, public, user, custom, jwt, public_or_jwt, jwt_claims, public_or_jwt_claims], |$ctx| $body);
     };
 }
 
@@ -514,27 +514,33 @@ fn claims_of<T: DeserializeOwned>(ctx: &RequestContext) -> Option<Result<Claims<
     })
 }
 
-impl<T: DeserializeOwned> FromRequest<kind::jwt> for Claims<T> {
-    fn from_request(ctx: &mut RequestContext) -> Result<Self, HttpError> {
-        claims_of(ctx).unwrap_or_else(|| Err(internal("Claims")))
-    }
-}
+macro_rules! claims_for {
+    ($required:ident, $optional:ident) => {
+        impl<T: DeserializeOwned> FromRequest<kind::$required> for Claims<T> {
+            fn from_request(ctx: &mut RequestContext) -> Result<Self, HttpError> {
+                claims_of(ctx).unwrap_or_else(|| Err(internal("Claims")))
+            }
+        }
 
-impl<T: DeserializeOwned> FromRequest<kind::public_or_jwt> for Option<Claims<T>> {
-    fn from_request(ctx: &mut RequestContext) -> Result<Self, HttpError> {
-        claims_of(ctx).transpose()
-    }
+        impl<T: DeserializeOwned> FromRequest<kind::$optional> for Option<Claims<T>> {
+            fn from_request(ctx: &mut RequestContext) -> Result<Self, HttpError> {
+                claims_of(ctx).transpose()
+            }
+        }
+    };
 }
+claims_for!(jwt, public_or_jwt);
+claims_for!(jwt_claims, public_or_jwt_claims);
 
-for_kinds!(Option<crate::directory::Partner> => [jwt, public_or_jwt], |ctx| Ok(ctx.identity.partner.clone()));
-for_kinds!(Option<crate::identity::PartnerId> => [jwt, public_or_jwt], |ctx| Ok(ctx.identity.partner.as_ref().map(|p| p.id)));
+for_kinds!(Option<crate::directory::Partner> => [jwt, public_or_jwt, jwt_claims, public_or_jwt_claims], |ctx| Ok(ctx.identity.partner.clone()));
+for_kinds!(Option<crate::identity::PartnerId> => [jwt, public_or_jwt, jwt_claims, public_or_jwt_claims], |ctx| Ok(ctx.identity.partner.as_ref().map(|p| p.id)));
 
 /// The name of the validator that accepted the token (the first of a chain, or a later one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ValidatorName(pub &'static str);
 
-for_kinds!(ValidatorName => [jwt], |ctx| ctx.identity.validator.map(ValidatorName).ok_or_else(|| internal("ValidatorName")));
-for_kinds!(Option<ValidatorName> => [public_or_jwt], |ctx| Ok(ctx.identity.validator.map(ValidatorName)));
+for_kinds!(ValidatorName => [jwt, jwt_claims], |ctx| ctx.identity.validator.map(ValidatorName).ok_or_else(|| internal("ValidatorName")));
+for_kinds!(Option<ValidatorName> => [public_or_jwt, public_or_jwt_claims], |ctx| Ok(ctx.identity.validator.map(ValidatorName)));
 
 /// Asks argument type `T` what it needs under auth kind `K`; generated code calls
 /// `(&&NeedsOf::<T, K>::new()).declare(needs)`, which picks [`DeclareNeeds`] when `T` is an

@@ -24,3 +24,10 @@ pub struct jwt;
 /// `auth = "public_or_jwt"` / `"public_or_jwt_<validator>"`: a valid token, or none at all.
 #[derive(Debug)]
 pub struct public_or_jwt;
+/// `auth = "jwt_<validator>"` for a claims-only validator (`user: none`): a valid bearer token
+/// is required and is the whole identity, so there is no `Uid`.
+#[derive(Debug)]
+pub struct jwt_claims;
+/// `auth = "public_or_jwt_<validator>"` for a claims-only validator: a valid token, or none.
+#[derive(Debug)]
+pub struct public_or_jwt_claims;

@@ -107,6 +107,43 @@
 //! `{"error", "error_description"}` (RFC 6750); on `type = "json"` routes the body is a
 //! JSON-RPC error object with the same status.
 //!
+//! ## Scopes, roles and claims-only validators
+//!
+//! A validator declares where its grants live and which exist; a route lists the ones it
+//! requires (`scopes`/`roles`: all of them, `any_scopes`/`any_roles`: one of them). A grant
+//! the validator does not declare is a compile error under the name, listing the declared
+//! ones; grants on a route that cannot carry them (`none`, `public`, `user`) are a compile
+//! error too (session routes require groups instead, below).
+//!
+//! ```
+//! use authroute::{Json, Uid, route, validator};
+//!
+//! validator! {
+//!     name: "api", issuer: "https://issuer.example", audience: ["api"], algorithm: "HS256",
+//!     secret: env("API_SECRET"), user: claim("email"),
+//!     // a space-separated string or an array of strings; dotted paths reach nested claims
+//!     // such as Keycloak's `realm_access.roles`
+//!     grants: { claim: "scope", known: ["read", "write"] },
+//! }
+//!
+//! #[route("/notes", methods = ["POST"], auth = "jwt_api", scopes = ["write"])]
+//! async fn create(uid: Uid) -> Json<serde_json::Value> {
+//!     Json(serde_json::json!({ "uid": uid }))
+//! }
+//! # fn main() {}
+//! ```
+//!
+//! A token without a required grant gets `403` with `WWW-Authenticate: Bearer realm="api",
+//! error="insufficient_scope", scope="write"` (RFC 6750 3.1), checked after authentication and
+//! before the body is read; in a chain the grants of the validator that accepted the token
+//! count, and an anonymous caller of a `public_or_jwt_*` route holds none.
+//!
+//! The `user` strategy says who the token is: `static(<uid>)`, `claim("email")` (the active
+//! directory user whose login equals that string claim, else 401), `custom(path)`, or `none`:
+//! a **claims-only** validator, for services without a user table. Its routes take
+//! [`Claims<T>`] and [`ValidatorName`], and asking for [`Uid`] is a compile error (the columns
+//! "claims-only" below). A chain's validators are all claims-only or none is.
+//!
 //! ## Groups
 //!
 //! Session users may belong to groups (Odoo's `res.groups`), which the [`Directory`] knows
@@ -135,27 +172,44 @@
 //! first. A directory failure is a 503. Groups on `none`, custom or JWT routes do not compile
 //! (JWT routes require scopes or roles instead, declared by their validator).
 //!
+//! ## Error responses
+//!
+//! The errors the framework answers itself (404, 405, the 401/403/503 of authentication, 400
+//! for an unreadable body, a bad JSON-RPC envelope or arguments that do not extract, 413, 408,
+//! the 503 of a handler timeout, the 500 of a handler panic, and the JSON-RPC error objects of
+//! those on `type = "json"` routes) get their body from an [`ErrorRenderer`], registered with
+//! [`AppBuilder::error_renderer`]; the default, [`DefaultErrorRenderer`], is the JSON described
+//! above. The renderer sees an [`ErrorView`] (status, a stable code such as `invalid_token` or
+//! `payload_too_large`, the message safe to show, the matched route, the required grants of a
+//! 403, the JSON-RPC error object and id) and answers a [`RenderedError`]: body, content type,
+//! extra headers. Whatever it answers, the framework sets the status, `WWW-Authenticate`,
+//! `Retry-After`, `Allow`, `Connection: close`, `Set-Cookie` and CORS headers itself, after it;
+//! a renderer that panics gets the default body for that error and a log line at `error`
+//! level. The same renderer serves the built-in server, [`App::handle`] (and the test client),
+//! `App::router` and the axum auth layers. Errors a handler returns are its own and do not go
+//! through it, and neither do the rejections of the axum extractors nor axum's own 404.
+//!
 //! ## Handler arguments
 //!
 //! Which arguments a handler may take depends on its route's auth method; any other argument
 //! is a compile error naming the argument and the auth method.
 //!
-//! | argument | `none` | `public` | `user` | custom | `jwt_*` | `public_or_jwt_*` |
-//! |---|---|---|---|---|---|---|
-//! | [`Uid`] (the authenticated user) | | | yes | yes | yes | |
-//! | `Option<Uid>` (the authenticated user, `None` when anonymous) | | yes | | | | yes |
-//! | [`Caller`] (the uid the request runs as) | | yes | yes | yes | yes | yes |
-//! | [`Session`] | | | yes | | | |
-//! | `Option<Session>` | | yes | | yes | | |
-//! | [`Option<Partner>`](Partner), `Option<PartnerId>` | | | | | yes | yes |
-//! | [`Claims<T>`] | | | | | yes | |
-//! | `Option<Claims<T>>` | | | | | | yes |
-//! | [`ValidatorName`] | | | | | yes | |
-//! | `Option<ValidatorName>` | | | | | | yes |
-//! | [`Path<T>`], [`PathParams`], [`Query<T>`] | yes | yes | yes | yes | yes | yes |
-//! | [`Json<T>`], [`Form<T>`], [`Bytes`], [`Params<T>`] (`type = "json"` routes) | yes | yes | yes | yes | yes | yes |
-//! | [`http::HeaderMap`], [`http::Method`], [`http::Uri`], [`Cookies`], [`ClientAddr`], `Option<ClientAddr>`, [`RawRequest`] | yes | yes | yes | yes | yes | yes |
-//! | [`State<T>`], [`App`], [`SessionControl`] | yes | yes | yes | yes | yes | yes |
+//! | argument | `none` | `public` | `user` | custom | `jwt_*` | `public_or_jwt_*` | claims-only `jwt_*` | claims-only `public_or_jwt_*` |
+//! |---|---|---|---|---|---|---|---|---|
+//! | [`Uid`] (the authenticated user) |  |  | yes | yes | yes |  |  |  |
+//! | `Option<Uid>` (the authenticated user, `None` when anonymous) |  | yes |  |  |  | yes |  |  |
+//! | [`Caller`] (the uid the request runs as) |  | yes | yes | yes | yes | yes |  |  |
+//! | [`Session`] |  |  | yes |  |  |  |  |  |
+//! | `Option<Session>` |  | yes |  | yes |  |  |  |  |
+//! | [`Option<Partner>`](Partner), `Option<PartnerId>` |  |  |  |  | yes | yes | yes | yes |
+//! | [`Claims<T>`] |  |  |  |  | yes |  | yes |  |
+//! | `Option<Claims<T>>` |  |  |  |  |  | yes |  | yes |
+//! | [`ValidatorName`] |  |  |  |  | yes |  | yes |  |
+//! | `Option<ValidatorName>` |  |  |  |  |  | yes |  | yes |
+//! | [`Path<T>`], [`PathParams`], [`Query<T>`] | yes | yes | yes | yes | yes | yes | yes | yes |
+//! | [`Json<T>`], [`Form<T>`], [`Bytes`], [`Params<T>`] (`type = "json"` routes) | yes | yes | yes | yes | yes | yes | yes | yes |
+//! | [`http::HeaderMap`], [`http::Method`], [`http::Uri`], [`Cookies`], [`ClientAddr`], `Option<ClientAddr>`, [`RawRequest`] | yes | yes | yes | yes | yes | yes | yes | yes |
+//! | [`State<T>`], [`App`], [`SessionControl`] | yes | yes | yes | yes | yes | yes | yes | yes |
 //!
 //! The body arguments ([`Json<T>`], [`Form<T>`], [`Bytes`], [`Params<T>`], [`RawRequest`])
 //! see a body read only after the request was authenticated.
@@ -213,6 +267,7 @@ mod cookie_header;
 mod extract;
 mod pipeline;
 mod registry;
+mod render;
 mod request;
 mod route_set;
 mod server;
@@ -248,6 +303,7 @@ pub use extract::{
 pub use identity::{PartnerId, Uid};
 pub use jwt::config::TokenContext;
 pub use registry::Auth;
+pub use render::{DefaultErrorRenderer, ErrorRenderer, ErrorView, RenderedError};
 pub use request::AuthRequest;
 pub use response::{HttpError, IntoResponse, Json, Response};
 pub use route_set::RouteSet;

@@ -174,6 +174,13 @@ pub struct AuthMethodDef {
 pub trait ValidatorLink {
     /// The validator's static descriptor.
     const DEF: &'static ValidatorDef;
+    /// `user: none`: the identity is the token alone.
+    const CLAIMS_ONLY: bool;
+    /// The auth kind of `jwt_<name>` routes, which decides their handler arguments
+    /// ([`crate::kind::jwt`], or [`crate::kind::jwt_claims`] for a claims-only validator).
+    type Kind;
+    /// The auth kind of `public_or_jwt_<name>` routes.
+    type PublicKind;
 }
 
 /// Links an auth method's marker type to its descriptor.

@@ -12,6 +12,7 @@ use http::{HeaderValue, header};
 use crate::directory::{Directory, Partner};
 use crate::identity::Uid;
 use crate::jwt::policy::VerifiedToken;
+use crate::render::ErrorView;
 use crate::response::{HttpError, IntoResponse, Response};
 use crate::rpc::{self, IntoRpcResult, RpcCall, RpcError};
 use crate::services::{AuthEnv, Services};
@@ -25,6 +26,8 @@ pub struct RequestContext {
     /// Read only after authentication succeeded.
     pub(crate) body: Bytes,
     pub(crate) params: Vec<(String, String)>,
+    /// The matched route's path pattern.
+    pub(crate) route: Arc<str>,
     pub(crate) identity: Identity,
     pub(crate) services: Arc<Services>,
     /// The application, for the `App` argument; erased because the application layer sits
@@ -46,17 +49,21 @@ impl RequestContext {
         &self.services
     }
 
-    /// Renders an extraction failure in the route's dialect (plain JSON or JSON-RPC).
+    /// Renders an extraction failure through the application's error renderer, in the
+    /// route's dialect (plain JSON or JSON-RPC) by default.
     #[doc(hidden)]
     pub fn reject(self, rejection: HttpError) -> Response {
-        if self.json {
-            let err = RpcError::from(rejection);
-            let response = rpc::error_response(self.rpc_id(), &err);
-            self.finish(response)
-        } else {
-            let response = rejection.into_response();
-            self.finish(response)
-        }
+        let code = rejection.code();
+        let view = ErrorView::new(rejection.status(), &code, rejection.message())
+            .on_route(Some(&self.route))
+            .on_json_route(self.json);
+        let rpc_error = self.json.then(|| RpcError::from(rejection.clone()));
+        let view = match &rpc_error {
+            Some(rpc_error) => view.rpc(rpc_error, self.rpc_id()),
+            None => view,
+        };
+        let response = self.services.renderer.response(&view);
+        self.finish(response)
     }
 
     fn rpc_id(&self) -> Option<&serde_json::value::RawValue> {

@@ -161,6 +161,16 @@ impl RpcError {
     pub fn status(&self) -> StatusCode {
         self.status
     }
+
+    /// The message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The structured `data`, if any.
+    pub fn data(&self) -> Option<&serde_json::Value> {
+        self.data.as_ref()
+    }
 }
 
 impl From<HttpError> for RpcError {
@@ -268,13 +278,18 @@ pub(crate) fn result_response(id: Option<&RawValue>, result: &serde_json::Value)
 
 /// `{"jsonrpc":"2.0","id":...,"error":{...}}` with the error's HTTP status.
 pub(crate) fn error_response(id: Option<&RawValue>, err: &RpcError) -> Response {
+    bytes_response(err.status, JSON, error_body(id, err))
+}
+
+/// The body of [`error_response`].
+pub(crate) fn error_body(id: Option<&RawValue>, err: &RpcError) -> Vec<u8> {
     let object = ErrorObject {
         code: err.code,
         message: &err.message,
         data: err.data.as_ref(),
     };
     let value = serde_json::to_vec(&object).unwrap_or_else(|_| b"{\"code\":-32603}".to_vec());
-    bytes_response(err.status, JSON, envelope(id, "error", &value))
+    envelope(id, "error", &value)
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::directory::Directory;
 use crate::identity::Uid;
+use crate::render::Renderer;
 use crate::session::{SessionStore, Sweeper};
 use crate::state::StateMap;
 
@@ -30,6 +31,8 @@ pub(crate) struct Services {
     pub clock: Arc<dyn Clock>,
     pub config: Config,
     pub state: StateMap,
+    /// Renders the framework's error bodies.
+    pub renderer: Renderer,
     /// Deletes expired sessions until the last clone of the application is dropped.
     pub _sweeper: Sweeper,
 }

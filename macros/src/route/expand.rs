@@ -12,13 +12,13 @@ use crate::names::{auth_method_marker, group_marker, marker_type, route_marker, 
 pub fn expand(args: RouteArgs, func: &ItemFn) -> syn::Result<TokenStream> {
     let arg_types = check_handler(func)?;
     let fn_name = &func.sig.ident;
-    let kind = format_ident!("{}", args.auth.kind());
     let auth_span = args
         .auth_lit
         .as_ref()
         .map(|lit| lit.span())
         .unwrap_or_else(Span::call_site);
     let auth_def = auth_def(&args.auth, auth_span);
+    let kind = kind_type(&args.auth, auth_span);
     let grants_check = grants_check(&args);
     let (all_grants, any_grants) = (&args.grants.all, &args.grants.any);
     let all_groups = args.groups.all.iter().map(group_name);
@@ -29,7 +29,7 @@ pub fn expand(args: RouteArgs, func: &ItemFn) -> syn::Result<TokenStream> {
         .collect();
     let extractions = arg_types.iter().zip(&arg_names).map(|(ty, name)| {
         quote_spanned! {ty.span()=>
-            let #name = match <#ty as ::authroute::__private::FromRequest<::authroute::kind::#kind>>::from_request(&mut __ctx) {
+            let #name = match <#ty as ::authroute::__private::FromRequest<#kind>>::from_request(&mut __ctx) {
                 ::std::result::Result::Ok(value) => value,
                 ::std::result::Result::Err(rejection) => return __ctx.reject(rejection),
             };
@@ -49,7 +49,7 @@ pub fn expand(args: RouteArgs, func: &ItemFn) -> syn::Result<TokenStream> {
         // Autoref selection: arguments that are not `FromRequest` under this kind fall back to
         // a no-op here, so that only the extraction above reports them.
         quote_spanned! {ty.span()=>
-            (&&::authroute::__private::NeedsOf::<#ty, ::authroute::kind::#kind>::new()).declare(__needs);
+            (&&::authroute::__private::NeedsOf::<#ty, #kind>::new()).declare(__needs);
         }
     });
 
@@ -149,6 +149,26 @@ fn grants_check(args: &RouteArgs) -> TokenStream {
 fn group_name(lit: &syn::LitStr) -> TokenStream {
     let marker = group_marker(&lit.value(), lit.span());
     quote_spanned!(lit.span()=> <#marker as ::authroute::__private::GroupLink>::NAME)
+}
+
+/// The auth kind that decides the handler's arguments. A named validator supplies its own
+/// (`jwt` or, when claims-only, `jwt_claims`), so a `Uid` on a claims-only route is a compile
+/// error.
+fn kind_type(auth: &AuthSpec, span: Span) -> TokenStream {
+    match auth {
+        AuthSpec::Jwt(Some(name)) => {
+            let marker = validator_marker(name, span);
+            quote_spanned!(span=> <#marker as ::authroute::__private::ValidatorLink>::Kind)
+        }
+        AuthSpec::PublicOrJwt(Some(name)) => {
+            let marker = validator_marker(name, span);
+            quote_spanned!(span=> <#marker as ::authroute::__private::ValidatorLink>::PublicKind)
+        }
+        other => {
+            let kind = format_ident!("{}", other.kind());
+            quote!(::authroute::kind::#kind)
+        }
+    }
 }
 
 /// The typed auth descriptor: built-in kinds by name, validators and custom methods through

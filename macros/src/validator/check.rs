@@ -135,7 +135,17 @@ pub fn check(mut raw: RawValidator) -> syn::Result<Checked> {
             Field::Leeway(lit) => leeway = seconds(&lit, &mut errors, Some(MAX_LEEWAY)),
             Field::Typ(lit) => typ = Some(lit),
             Field::MaxLifetime(lit) => max_lifetime = Some(seconds(&lit, &mut errors, None)),
-            Field::User(strategy) => user = Some(strategy),
+            Field::User(strategy) => {
+                if let Strategy::Claim(claim) = &strategy
+                    && !is_claim_name(&claim.value())
+                {
+                    errors.push(
+                        claim.span(),
+                        "`claim(...)` names a top-level string claim such as \"email\" or \"sub\"",
+                    );
+                }
+                user = Some(strategy);
+            }
             Field::Partner(strategy) => partner = strategy,
             Field::PartnerRequired(lit) => partner_required = lit.value,
             Field::Next(lit) => {
@@ -161,7 +171,11 @@ pub fn check(mut raw: RawValidator) -> syn::Result<Checked> {
         ),
         (audience.is_some(), "audience", "audience: [\"my_api\"]"),
         (algorithm.is_some(), "algorithm", "algorithm: \"HS256\""),
-        (user.is_some(), "user", "user: static(2)"),
+        (
+            user.is_some(),
+            "user",
+            "user: static(2)`, `user: claim(\"email\")` or, for an identity made of the token's claims alone, `user: none",
+        ),
     ] {
         if !present {
             errors.push(
@@ -319,4 +333,11 @@ fn check_key_fits(alg: &LitStr, key: &KeySource, errors: &mut Errors) {
             }
         }
     }
+}
+
+/// A top-level claim name: non-empty, printable, no dots (nested paths are for grants).
+fn is_claim_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.contains('.')
+        && !name.chars().any(|c| c.is_whitespace() || c.is_control())
 }

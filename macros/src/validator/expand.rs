@@ -51,7 +51,10 @@ pub fn expand(v: &Checked) -> TokenStream {
             quote_spanned!(path.segments.last().map_or(proc_macro2::Span::call_site(), |s| s.ident.span())=>
                 ::authroute::__private::UserStrategy::Custom(#path))
         }
-        Strategy::Email | Strategy::None => quote!(::authroute::__private::UserStrategy::Static(0)),
+        Strategy::Claim(claim) => quote!(::authroute::__private::UserStrategy::Claim(#claim)),
+        Strategy::None => quote!(::authroute::__private::UserStrategy::ClaimsOnly),
+        // The parser only accepts `email` for partners.
+        Strategy::Email => quote!(::authroute::__private::UserStrategy::ClaimsOnly),
     };
     let partner = match &v.partner {
         Strategy::Email => quote!(::authroute::__private::PartnerStrategy::Email),
@@ -59,10 +62,26 @@ pub fn expand(v: &Checked) -> TokenStream {
         _ => quote!(::authroute::__private::PartnerStrategy::None),
     };
     let partner_required = v.partner_required;
+    let claims_only = matches!(v.user, Strategy::None);
+    let (kind, public_kind) = if claims_only {
+        (quote!(jwt_claims), quote!(public_or_jwt_claims))
+    } else {
+        (quote!(jwt), quote!(public_or_jwt))
+    };
+    // A chain hands its routes one set of handler arguments, so its validators either all
+    // find a user or are all claims-only.
     let next_check = v.next.as_ref().map(|lit| {
         let next_marker = validator_marker(&lit.value(), lit.span());
+        let message = if claims_only {
+            format!("validator `{name}` is claims-only (`user: none`) but chains to `{}`, which finds a user; a chain's validators all find a user or are all claims-only", lit.value())
+        } else {
+            format!("validator `{name}` finds a user but chains to `{}`, which is claims-only (`user: none`); a chain's validators all find a user or are all claims-only", lit.value())
+        };
         quote_spanned!(lit.span()=>
-            let _ = <#next_marker as ::authroute::__private::ValidatorLink>::DEF;
+            const _: () = ::std::assert!(
+                <#next_marker as ::authroute::__private::ValidatorLink>::CLAIMS_ONLY == #claims_only,
+                #message,
+            );
         )
     });
     let next = option(v.next.as_ref().map(|n| quote!(#n)));
@@ -127,6 +146,9 @@ pub fn expand(v: &Checked) -> TokenStream {
                 };
             impl ::authroute::__private::ValidatorLink for #marker {
                 const DEF: &'static ::authroute::__private::ValidatorDef = &__AUTHROUTE_VALIDATOR;
+                const CLAIMS_ONLY: bool = #claims_only;
+                type Kind = ::authroute::kind::#kind;
+                type PublicKind = ::authroute::kind::#public_kind;
             }
             ::authroute::__private::inventory::submit! {
                 ::authroute::__private::RegisteredValidator(&__AUTHROUTE_VALIDATOR)
@@ -145,6 +167,9 @@ pub fn placeholder(vis: &syn::Visibility, name: &syn::LitStr) -> TokenStream {
         impl ::authroute::__private::ValidatorLink for #marker {
             const DEF: &'static ::authroute::__private::ValidatorDef =
                 &::authroute::__private::PLACEHOLDER_VALIDATOR;
+            const CLAIMS_ONLY: bool = false;
+            type Kind = ::authroute::kind::jwt;
+            type PublicKind = ::authroute::kind::public_or_jwt;
         }
     }
 }

@@ -37,6 +37,8 @@ pub enum Audience {
 pub enum Strategy {
     Static(LitInt),
     Custom(syn::Path),
+    /// `claim("email")`: the directory user whose login equals the claim.
+    Claim(LitStr),
     Email,
     None,
 }
@@ -122,7 +124,11 @@ fn parse_field(key: &Ident, input: ParseStream<'_>) -> syn::Result<Field> {
         "leeway" => Field::Leeway(lit_int(key, input, "30")?),
         "typ" => Field::Typ(lit_str(key, input, "\"at+jwt\"")?),
         "max_lifetime" => Field::MaxLifetime(lit_int(key, input, "3600")?),
-        "user" => Field::User(strategy(key, input, &["static", "custom"])?),
+        "user" => Field::User(strategy(
+            key,
+            input,
+            &["static", "claim", "none", "custom"],
+        )?),
         "partner" => Field::Partner(strategy(key, input, &["email", "none", "custom"])?),
         "partner_required" => Field::PartnerRequired(lit_bool(key, input)?),
         "next" => Field::Next(lit_str(key, input, "\"other_validator\"")?),
@@ -221,6 +227,7 @@ fn strategy(key: &Ident, input: ParseStream<'_>, allowed: &[&str]) -> syn::Resul
             .map(|a| match *a {
                 "static" => "`static(<uid>)`".to_string(),
                 "custom" => "`custom(path::to::function)`".to_string(),
+                "claim" => "`claim(\"email\")`".to_string(),
                 other => format!("`{other}`"),
             })
             .collect();
@@ -241,6 +248,11 @@ fn strategy(key: &Ident, input: ParseStream<'_>, allowed: &[&str]) -> syn::Resul
             parenthesized!(content in input);
             let uid: LitInt = content.parse()?;
             Ok(Strategy::Static(uid))
+        }
+        "claim" => {
+            let content;
+            parenthesized!(content in input);
+            Ok(Strategy::Claim(content.parse()?))
         }
         _ => {
             let content;

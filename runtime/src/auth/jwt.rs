@@ -287,10 +287,16 @@ async fn identify(
         state: env.state,
     };
     let uid = match validator.def.user {
-        UserStrategy::Static(uid) => Uid(uid),
-        UserStrategy::Custom(strategy) => strategy(&context)
-            .await
-            .map_err(|err| AuthFailure::Refused(err.with_realm(validator.name)))?,
+        UserStrategy::Static(uid) => Some(Uid(uid)),
+        UserStrategy::Claim(claim) => {
+            Some(user_by_claim(env.directory, validator, &verified, claim).await?)
+        }
+        UserStrategy::ClaimsOnly => None,
+        UserStrategy::Custom(strategy) => Some(
+            strategy(&context)
+                .await
+                .map_err(|err| AuthFailure::Refused(err.with_realm(validator.name)))?,
+        ),
     };
     let partner = match validator.def.partner {
         PartnerStrategy::None => None,
@@ -314,8 +320,8 @@ async fn identify(
         )
     });
     Ok(Identity {
-        uid: Some(uid),
-        effective_uid: Some(uid),
+        uid,
+        effective_uid: uid,
         session: None,
         partner,
         token: Some(verified),
@@ -323,6 +329,29 @@ async fn identify(
         grants_claim: validator.def.grants.as_ref().map(|g| g.claim),
         set_cookie,
     })
+}
+
+/// The active user whose login equals the token's `claim` (a string), else a 401.
+async fn user_by_claim(
+    directory: &dyn crate::directory::Directory,
+    validator: &Validator,
+    token: &VerifiedToken,
+    claim: &str,
+) -> Result<Uid, Refusal> {
+    let Some(login) = token.string_claim(claim) else {
+        return Err(refusal(
+            validator,
+            format!("the token has no string `{claim}` claim"),
+        ));
+    };
+    match directory.user_by_login(&login).await {
+        Ok(Some(user)) if user.active => Ok(user.id),
+        Ok(_) => Err(refusal(
+            validator,
+            format!("no active user matches the token's `{claim}` claim"),
+        )),
+        Err(err) => Err(AuthFailure::Internal(err.to_string()).into()),
+    }
 }
 
 /// Exactly one partner with the token's `email`, else none.

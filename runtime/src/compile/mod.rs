@@ -78,7 +78,7 @@ pub(crate) async fn compile(inputs: Inputs<'_>) -> Result<Compiled, StartupError
         .values()
         .filter_map(|v| match v.def().user {
             UserStrategy::Static(uid) => Some((v.name, uid)),
-            UserStrategy::Custom(_) => None,
+            UserStrategy::Custom(_) | UserStrategy::Claim(_) | UserStrategy::ClaimsOnly => None,
         })
         .collect();
     static_uids.sort_unstable();

@@ -128,6 +128,15 @@ pub enum Problem {
         /// The validators the application declares.
         validators: Vec<String>,
     },
+    /// A route uses `jwt` or `public_or_jwt` alone while the sole validator is claims-only.
+    SoleClaimsOnly {
+        /// The path pattern.
+        path: String,
+        /// The route's handler.
+        handler: String,
+        /// The validator's name.
+        validator: String,
+    },
     /// A route names a validator that could not be made ready (see its own problem).
     UnavailableValidator {
         /// The path pattern.
@@ -222,6 +231,10 @@ impl fmt::Display for Problem {
                 "route `{path}` ({handler}) uses auth `{auth}`, which needs exactly one validator, but the application declares {} ({}); name the validator: `{auth}_<name>`",
                 validators.len(),
                 validators.join(", ")
+            ),
+            Problem::SoleClaimsOnly { path, handler, validator } => write!(
+                f,
+                "route `{path}` ({handler}) uses the sole validator `{validator}` without naming it, but `{validator}` is claims-only (`user: none`); write `auth = \"jwt_{validator}\"` so the handler's arguments are checked against what it provides"
             ),
             Problem::UnavailableValidator { path, handler, validator } => write!(
                 f,

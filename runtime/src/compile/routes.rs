@@ -10,7 +10,7 @@ use super::problem::Problem;
 use super::table::{MethodRoutes, PathEntry, RouteEntry, RouteInfo, RouteTable};
 use crate::auth::Authenticator;
 use crate::auth::jwt::JwtAuth;
-use crate::jwt::config::{Validator, ValidatorDef, Validators};
+use crate::jwt::config::{UserStrategy, Validator, ValidatorDef, Validators};
 use crate::registry::AuthDef;
 use crate::route_set::SetRoute;
 
@@ -48,6 +48,15 @@ impl<'a> TableBuilder<'a> {
         // learn their validator only here.
         if let Authenticator::Jwt(jwt) = &auth {
             let validator = jwt.validator();
+            // `jwt` alone compiles with the arguments of a validator that finds a user.
+            let sole = matches!(def.auth, AuthDef::SoleJwt | AuthDef::SolePublicOrJwt);
+            if sole && matches!(validator.def().user, UserStrategy::ClaimsOnly) {
+                self.problems.push(Problem::SoleClaimsOnly {
+                    path: path.to_string(),
+                    handler: def.name.to_string(),
+                    validator: validator.name.to_string(),
+                });
+            }
             let known = validator.def().grants.map_or(&[][..], |g| g.known);
             for grant in def.grants.all.iter().chain(def.grants.any) {
                 if !known.contains(grant) {

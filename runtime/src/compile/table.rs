@@ -38,6 +38,8 @@ impl RouteInfo {
             auth: def.auth_name,
             route_type: if def.json { "json" } else { "http" },
             handler: def.name,
+            grants: def.grants.all.to_vec(),
+            any_grants: def.grants.any.to_vec(),
         }
     }
 }
@@ -116,4 +118,8 @@ pub struct RouteInfo {
     pub route_type: &'static str,
     /// The handler's `module::function`.
     pub handler: &'static str,
+    /// The grants (scopes, roles) a token must carry, all of them.
+    pub grants: Vec<&'static str>,
+    /// Grants of which a token must carry one (empty: no such requirement).
+    pub any_grants: Vec<&'static str>,
 }

@@ -213,6 +213,19 @@ impl Directory for MemoryDirectory {
         Box::pin(ready(Ok(user)))
     }
 
+    fn user_by_login<'a>(
+        &'a self,
+        login: &'a str,
+    ) -> BoxFuture<'a, Result<Option<User>, DirectoryError>> {
+        let user = self
+            .read()
+            .users
+            .values()
+            .find(|(user, _)| user.login.as_deref() == Some(login))
+            .map(|(user, _)| user.clone());
+        Box::pin(ready(Ok(user)))
+    }
+
     fn partner(&self, id: PartnerId) -> BoxFuture<'_, Result<Option<Partner>, DirectoryError>> {
         let partner = self.read().partners.get(&id).cloned();
         Box::pin(ready(Ok(partner)))

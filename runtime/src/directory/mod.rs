@@ -276,6 +276,13 @@ pub trait Directory: Send + Sync + std::fmt::Debug + 'static {
     /// The user with this id, active or not.
     fn user(&self, uid: Uid) -> BoxFuture<'_, Result<Option<User>, DirectoryError>>;
 
+    /// The user with this exact login, active or not; what a validator's `user: claim("...")`
+    /// strategy looks up.
+    fn user_by_login<'a>(
+        &'a self,
+        login: &'a str,
+    ) -> BoxFuture<'a, Result<Option<User>, DirectoryError>>;
+
     /// The partner with this id.
     fn partner(&self, id: PartnerId) -> BoxFuture<'_, Result<Option<Partner>, DirectoryError>>;
 

@@ -253,6 +253,25 @@ impl Directory for SqliteDirectory {
         })
     }
 
+    fn user_by_login<'a>(
+        &'a self,
+        login: &'a str,
+    ) -> BoxFuture<'a, Result<Option<User>, DirectoryError>> {
+        let login = login.to_owned();
+        Box::pin(async move {
+            self.db
+                .call(move |c| {
+                    c.prepare_cached(
+                        "SELECT id, login, name, active, partner_id FROM users WHERE login = ?1",
+                    )?
+                    .query_row([login], user_from_row)
+                    .optional()
+                })
+                .await
+                .map_err(storage)
+        })
+    }
+
     fn partner(&self, id: PartnerId) -> BoxFuture<'_, Result<Option<Partner>, DirectoryError>> {
         Box::pin(async move {
             self.db

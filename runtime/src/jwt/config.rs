@@ -160,6 +160,12 @@ impl<'a> TokenContext<'a> {
 pub enum UserStrategy {
     /// Always this uid.
     Static(i64),
+    /// The active directory user whose login equals this string claim (`email`, `sub`, ...);
+    /// a token whose claim matches none is refused with 401.
+    Claim(&'static str),
+    /// No user: the identity is the verified token (`user: none`), and the validator's routes
+    /// take [`Claims`](crate::Claims) but not [`Uid`](crate::Uid).
+    ClaimsOnly,
     /// Computed by the application.
     Custom(UserStrategyFn),
 }

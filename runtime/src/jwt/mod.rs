@@ -25,6 +25,7 @@ pub(crate) mod cache;
 pub(crate) mod config;
 pub(crate) mod cookie;
 mod error;
+mod grants;
 mod json;
 pub mod jwk;
 pub mod jwks;

@@ -420,25 +420,17 @@ impl VerifiedToken {
     /// space-separated string, or the strings of an array (other members ignored); none when
     /// the path is missing or of another type.
     pub fn grants(&self, path: &str) -> Vec<String> {
-        let Ok(claims) = self.claims::<serde_json::Value>() else {
-            return Vec::new();
+        super::grants::read(self.payload_json(), path)
+    }
+
+    /// A top-level claim, when it is a string.
+    pub fn string_claim(&self, name: &str) -> Option<String> {
+        let Ok(mut claims) = self.claims::<serde_json::Map<String, serde_json::Value>>() else {
+            return None;
         };
-        let mut value = &claims;
-        for segment in path.split('.') {
-            match value.get(segment) {
-                Some(inner) => value = inner,
-                None => return Vec::new(),
-            }
-        }
-        match value {
-            serde_json::Value::String(text) => {
-                text.split_ascii_whitespace().map(String::from).collect()
-            }
-            serde_json::Value::Array(items) => items
-                .iter()
-                .filter_map(|item| item.as_str().map(String::from))
-                .collect(),
-            _ => Vec::new(),
+        match claims.remove(name)? {
+            serde_json::Value::String(value) => Some(value),
+            _ => None,
         }
     }
 

@@ -15,15 +15,16 @@ use std::task::{Context, Poll};
 use std::time::Instant;
 
 use bytes::Bytes;
-use http::{Method, Request, StatusCode, header};
+use http::{HeaderValue, Method, Request, StatusCode, header};
 use http_body::Body;
 
 use crate::auth::AuthFailure;
 use crate::compile::table::{PathEntry, RouteEntry, RouteTable};
 use crate::jwt::config::Validators;
+use crate::render::ErrorView;
 use crate::request::RequestContext;
-use crate::response::{Response, error_response};
-use crate::rpc;
+use crate::response::Response;
+use crate::rpc::{self, RpcError};
 use crate::services::Services;
 
 /// The compiled application: its route table, validators and shared services.
@@ -50,7 +51,12 @@ impl Pipeline {
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
         let Some((entry, path_params)) = self.table.at(request.uri().path()) else {
-            return (not_found(), None);
+            let view = ErrorView::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "no route matches this path",
+            );
+            return (self.render(&view), None);
         };
         let params: Vec<(String, String)> = path_params
             .iter()
@@ -117,11 +123,13 @@ impl Pipeline {
         }
 
         let Some(route) = entry.route_for(&head.method).cloned() else {
-            let mut response = error_response(
+            let view = ErrorView::new(
                 StatusCode::METHOD_NOT_ALLOWED,
                 "method_not_allowed",
                 "this path does not accept this method",
-            );
+            )
+            .on_route(entry.routes.first().map(|(_, route)| &*route.path));
+            let mut response = self.render(&view);
             response
                 .headers_mut()
                 .insert(header::ALLOW, entry.allow.clone());
@@ -151,14 +159,31 @@ impl Pipeline {
         .await
         {
             Ok(body) => body,
-            Err(response) => return (route_error(&route, response), Some(auth_name)),
+            Err(err) => {
+                let (status, code, message) = err.parts();
+                let mut response =
+                    self.route_failure(&route, ErrorView::new(status, code, message));
+                if err == body::BodyError::Timeout {
+                    response
+                        .headers_mut()
+                        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+                }
+                return (response, Some(auth_name));
+            }
         };
 
         let rpc = if route.def.json {
             match rpc::parse_call(&body) {
                 Ok(call) => Some(call),
                 Err(err) => {
-                    let response = rpc::error_response(None, &err);
+                    let code = match err.code() {
+                        rpc::PARSE_ERROR => "parse_error",
+                        _ => "invalid_request",
+                    };
+                    let view = ErrorView::new(err.status(), code, err.message())
+                        .on_route(Some(&route.path))
+                        .rpc(&err, None);
+                    let response = self.render(&view);
                     return (route_error(&route, response), Some(auth_name));
                 }
             }
@@ -171,6 +196,7 @@ impl Pipeline {
             head,
             body,
             params,
+            route: route.path.clone(),
             identity,
             services: self.services.clone(),
             app: self.clone(),
@@ -185,12 +211,12 @@ impl Pipeline {
             Ok(Ok(response)) => response,
             Ok(Err(())) => {
                 tracing::error!(handler = route.def.name, "handler panicked");
-                let response = error_response(
+                let view = ErrorView::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal_error",
                     "the handler failed",
                 );
-                route_error(&route, response)
+                self.route_failure(&route, view)
             }
             Err(_elapsed) => {
                 tracing::error!(
@@ -198,44 +224,72 @@ impl Pipeline {
                     timeout_ms = config.handler_timeout.as_millis() as u64,
                     "handler timed out"
                 );
-                let response = error_response(
+                let view = ErrorView::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "handler_timeout",
                     "the handler did not answer in time",
                 );
-                route_error(&route, response)
+                self.route_failure(&route, view)
             }
         };
         (response, Some(auth_name))
     }
 
     fn auth_failure(&self, route: &RouteEntry, failure: AuthFailure) -> Response {
-        let response = self.refusal(&route.path, route.def.json, failure);
+        let response = self.refusal(&route.path, Some(&route.path), route.def.json, failure);
         route_error(route, response)
     }
 
-    /// The answer to a failed authentication of a request to `path`: 401/403/503 with the
-    /// challenge, as JSON or as a JSON-RPC error.
-    pub(crate) fn refusal(&self, path: &str, json: bool, failure: AuthFailure) -> Response {
+    /// A plain error on `route`, with its CORS header.
+    fn route_failure(&self, route: &RouteEntry, view: ErrorView<'_>) -> Response {
+        let view = view
+            .on_route(Some(&route.path))
+            .on_json_route(route.def.json);
+        route_error(route, self.render(&view))
+    }
+
+    /// The application's rendering of a framework error.
+    fn render(&self, view: &ErrorView<'_>) -> Response {
+        self.services.renderer.response(view)
+    }
+
+    /// The answer to a failed authentication of a request to `path` (logged), on `route` (the
+    /// matched pattern, if any): 401/403/503 with the challenge and `Retry-After`, as JSON or
+    /// as a JSON-RPC error.
+    pub(crate) fn refusal(
+        &self,
+        path: &str,
+        route: Option<&str>,
+        json: bool,
+        failure: AuthFailure,
+    ) -> Response {
         let realm = &self.services.config.realm;
         match failure {
             AuthFailure::Refused(err) => {
                 tracing::debug!(route = path, reason = %err.description(), "authentication refused");
-                if json {
-                    let mut response = rpc::error_response(None, &rpc::RpcError::from(&err));
-                    err.add_headers(&mut response, realm);
-                    response
-                } else {
-                    err.into_response(realm)
+                let rpc_error = json.then(|| RpcError::from(&err));
+                let mut view = ErrorView::new(err.status(), err.error_code(), err.description())
+                    .on_route(route)
+                    .on_json_route(json)
+                    .with_scope(err.scope())
+                    .with_retry_after(err.retry_after());
+                if let Some(rpc_error) = &rpc_error {
+                    view = view.rpc(rpc_error, None);
                 }
+                let mut response = self.render(&view);
+                err.add_headers(&mut response, realm);
+                response
             }
             AuthFailure::Internal(reason) => {
                 tracing::error!(route = path, %reason, "authentication backend failed");
-                error_response(
+                let view = ErrorView::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "temporarily_unavailable",
                     "the authentication backend is unavailable",
                 )
+                .on_route(route)
+                .on_json_route(json);
+                self.render(&view)
             }
         }
     }
@@ -258,14 +312,6 @@ pub(crate) fn mark_credentials_sensitive(headers: &mut http::HeaderMap) {
 fn route_error(route: &RouteEntry, mut response: Response) -> Response {
     route.add_cors_headers(response.headers_mut());
     response
-}
-
-fn not_found() -> Response {
-    error_response(
-        StatusCode::NOT_FOUND,
-        "not_found",
-        "no route matches this path",
-    )
 }
 
 fn percent_decode(value: &str) -> String {
