@@ -218,6 +218,18 @@ async fn sqlite_directory_groups_decide() {
 }
 
 #[tokio::test]
+async fn the_route_list_shows_required_groups() {
+    let app = app(Arc::new(memory_directory())).await;
+    let routes = app.routes();
+    let find = |path: &str| routes.iter().find(|r| r.path == path).unwrap();
+    let both = find("/admin_reports");
+    assert_eq!(both.groups, ["admin"]);
+    assert_eq!(both.any_groups, ["billing", "read-only"]);
+    assert!(both.grants.is_empty());
+    assert!(find("/open").groups.is_empty());
+}
+
+#[tokio::test]
 async fn joining_a_group_takes_effect_on_the_next_request() {
     let directory = Arc::new(memory_directory());
     let app = app(directory.clone()).await;
