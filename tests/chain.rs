@@ -46,15 +46,7 @@ async fn multi(uid: Uid) -> Json<Value> {
 async fn server() -> (String, authroute::ServerHandle) {
     let directory = MemoryDirectory::new(PasswordHasher::fast_for_tests());
     for name in ["Administrator", "Marc Demo"] {
-        directory
-            .add_user(NewUser {
-                login: None,
-                password: None,
-                name: name.into(),
-                active: true,
-                partner_id: None,
-            })
-            .unwrap();
+        directory.add_user(NewUser::new(name)).unwrap();
     }
     let app = App::builder()
         .directory(Arc::new(directory))

@@ -197,4 +197,47 @@ async fn index_lists_required_grants() {
     );
     assert_eq!(route("/auth_jwt_demo/whoami")["grants"], json!([]));
     assert_eq!(route("/api_key/whoami")["auth"], "api_key");
+    assert_eq!(route("/web/admin/ping")["groups"], json!(["admin"]));
+}
+
+/// Logs in through the demo's session route; the `session_id` cookie to send back.
+async fn login(base: &str, login: &str) -> String {
+    let r = reqwest::Client::new()
+        .post(format!("{base}/web/session/authenticate"))
+        .json(&json!({ "params": { "login": login, "password": login } }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "login {login}");
+    let set_cookie = r.headers()["set-cookie"].to_str().unwrap();
+    set_cookie.split(';').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn admin_ping_requires_group_admin() {
+    let demo = start().await;
+    let ping = |cookie: Option<String>| {
+        let mut request = reqwest::Client::new()
+            .post(format!("{}/web/admin/ping", demo.base))
+            .json(&json!({ "jsonrpc": "2.0", "id": 7, "params": {} }));
+        if let Some(cookie) = cookie {
+            request = request.header("Cookie", cookie);
+        }
+        request.send()
+    };
+
+    assert_eq!(ping(None).await.unwrap().status(), 401);
+
+    let admin = login(&demo.base, "admin").await;
+    let r = ping(Some(admin)).await.unwrap();
+    assert_eq!(r.status(), 200);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["result"], json!({ "uid": 1 }));
+
+    let marc = login(&demo.base, "demo").await;
+    let r = ping(Some(marc)).await.unwrap();
+    assert_eq!(r.status(), 403);
+    let body: Value = r.json().await.unwrap();
+    assert!(body.get("result").is_none(), "{body}");
+    assert_eq!(body["jsonrpc"], "2.0");
 }

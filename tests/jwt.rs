@@ -132,15 +132,11 @@ async fn server() -> Server {
         (Some("demo"), "Marc Demo", marc),
         (None, "Public user", public),
     ] {
-        directory
-            .add_user(NewUser {
-                login: login.map(String::from),
-                password: login.map(String::from),
-                name: name.to_string(),
-                active: true,
-                partner_id: Some(partner),
-            })
-            .expect("seed user");
+        let mut user = NewUser::new(name).partner(partner);
+        if let Some(login) = login {
+            user = user.login(login).password(login);
+        }
+        directory.add_user(user).expect("seed user");
     }
     let clock = Arc::new(ManualClock::new(NOW));
     let app = App::builder()
@@ -542,15 +538,7 @@ async fn testing_helper_mints_accepted_tokens() {
 async fn test_app() -> App {
     let directory = MemoryDirectory::new(PasswordHasher::fast_for_tests());
     for name in ["a", "b", "c"] {
-        directory
-            .add_user(NewUser {
-                login: None,
-                password: None,
-                name: name.into(),
-                active: true,
-                partner_id: None,
-            })
-            .unwrap();
+        directory.add_user(NewUser::new(name)).unwrap();
     }
     App::builder()
         .directory(Arc::new(directory))

@@ -7,5 +7,6 @@ fn ui() {
     t.compile_fail("tests/ui/route/*.rs");
     t.compile_fail("tests/ui/auth_method/*.rs");
     t.compile_fail("tests/ui/validator/*.rs");
+    t.compile_fail("tests/ui/groups/*.rs");
     t.pass("tests/ui/pass/*.rs");
 }

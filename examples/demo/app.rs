@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::OptionalExtension;
 
-use authroute::directory::{DirectoryError, NewUser, PasswordHasher, SqliteDirectory};
+use authroute::directory::{Directory, DirectoryError, NewUser, PasswordHasher, SqliteDirectory};
 use authroute::session::{SessionError, SqliteSessionStore};
 use authroute::{HttpError, Params, SessionControl};
 use serde::Deserialize;
@@ -95,9 +95,16 @@ pub async fn build(config: &DemoConfig) -> Result<App, DemoError> {
         .await?)
 }
 
-/// SPEC section 12's users and partners, created once on an empty database.
+/// SPEC section 12's users, partners and groups, created once on an empty database.
+///
+/// A database seeded before groups existed gets the administrator's `admin` group on its next
+/// start (idempotent), provided user 1 is still the demo's `admin`.
 async fn seed(directory: &SqliteDirectory) -> Result<(), DirectoryError> {
-    if directory.user_count().await? > 0 {
+    if !directory.is_empty().await? {
+        let admin = directory.user(ADMIN_UID).await?;
+        if admin.is_some_and(|user| user.login.as_deref() == Some("admin")) {
+            directory.add_to_group(ADMIN_UID, "admin").await?;
+        }
         return Ok(());
     }
     let admin = directory
@@ -107,20 +114,20 @@ async fn seed(directory: &SqliteDirectory) -> Result<(), DirectoryError> {
         .add_partner("Marc Demo", Some("mark.brown23@example.com"))
         .await?;
     let public = directory.add_partner("Public user", None).await?;
-    for (login, name, partner) in [
-        (Some("admin"), "Administrator", admin),
-        (Some("demo"), "Marc Demo", marc),
-        (None, "Public user", public),
-    ] {
-        directory
-            .add_user(NewUser {
-                login: login.map(String::from),
-                password: login.map(String::from),
-                name: name.to_string(),
-                active: true,
-                partner_id: Some(partner),
-            })
-            .await?;
+    let users = [
+        NewUser::new("Administrator")
+            .login("admin")
+            .password("admin")
+            .partner(admin)
+            .group("admin"),
+        NewUser::new("Marc Demo")
+            .login("demo")
+            .password("demo")
+            .partner(marc),
+        NewUser::new("Public user").partner(public),
+    ];
+    for user in users {
+        directory.add_user(user).await?;
     }
     Ok(())
 }
@@ -400,6 +407,14 @@ pub async fn api_key(req: &AuthRequest<'_>) -> Result<Uid, AuthError> {
     }
 }
 
+authroute::groups!("admin");
+
+/// `POST /web/admin/ping`: session users in group `admin` only (user 1); others get 403.
+#[route("/web/admin/ping", methods = ["POST"], type = "json", auth = "user", groups = ["admin"])]
+async fn admin_ping(uid: Uid) -> Json<Value> {
+    Json(json!({ "uid": uid }))
+}
+
 /// `GET /`: the route index.
 #[route("/", methods = ["GET"], auth = "none")]
 async fn index(app: App) -> Json<Value> {
@@ -407,7 +422,7 @@ async fn index(app: App) -> Json<Value> {
         .routes()
         .into_iter()
         .map(
-            |r| json!({"path": r.path, "methods": r.methods, "auth": r.auth, "type": r.route_type, "grants": r.grants, "any_grants": r.any_grants}),
+            |r| json!({"path": r.path, "methods": r.methods, "auth": r.auth, "type": r.route_type, "grants": r.grants, "any_grants": r.any_grants, "groups": r.groups, "any_groups": r.any_groups}),
         )
         .collect();
     Json(json!({ "name": "authroute demo", "routes": routes }))

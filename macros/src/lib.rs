@@ -9,6 +9,7 @@ use proc_macro::TokenStream;
 
 mod auth_method;
 mod auth_ref;
+mod groups;
 mod names;
 mod route;
 mod routes;
@@ -30,6 +31,12 @@ pub fn auth_method(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn validator(input: TokenStream) -> TokenStream {
     validator::validator(input.into()).into()
+}
+
+/// Declares group names that routes may require. See `authroute::groups` for the documentation.
+#[proc_macro]
+pub fn groups(input: TokenStream) -> TokenStream {
+    groups::groups(input.into()).into()
 }
 
 /// An explicit set of routes. See `authroute::routes` for the documentation.

@@ -2,9 +2,9 @@
 //! marker types through which rustc's own name resolution checks cross-item references.
 //!
 //! A declaration emits an uninhabited `enum` named after it (`jwt_<validator>`,
-//! `auth_<method>`) with the declaration's own visibility, plus an impl of a link trait whose
-//! associated const is the declaration's static descriptor. A use names that type, spanned on
-//! its string, so that a missing declaration is rustc's "cannot find type" under the string and
+//! `auth_<method>`, `group_<group>`) with the declaration's own visibility, plus an impl of a
+//! link trait whose associated const is the declaration's static descriptor (a group's: its
+//! name). A use names that type, spanned on its string, so that a missing declaration is rustc's "cannot find type" under the string and
 //! a found one hands the use the exact descriptor: nothing is looked up by name at run time.
 //! Braced (uninhabited) enums live in the type namespace only, so a user's `fn jwt_demo` next to
 //! `validator! { name: "demo", .. }` does not clash, and `use other_crate::jwt_demo;` imports the
@@ -45,6 +45,22 @@ pub fn auth_method_marker(name: &str, span: Span) -> Ident {
     Ident::new(&format!("auth_{name}"), span)
 }
 
+/// Whether `name` may name a group: `[a-z_][a-z0-9_-]*`, the runtime's
+/// `directory::is_valid_group_name`.
+pub fn is_valid_group_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    matches!(bytes.next(), Some(b'a'..=b'z' | b'_'))
+        && bytes.all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-'))
+}
+
+/// The hidden type a `groups!` declaration emits for each group and a route's `groups` refer
+/// to: `group_<name>`, with each `-` (not allowed in identifiers) written `_H_`. Group names are
+/// lower-case, so the upper-case `H` keeps the mapping one-to-one (`read-only` is
+/// `group_read_H_only`, `read_only` is `group_read_only`).
+pub fn group_marker(name: &str, span: Span) -> Ident {
+    Ident::new(&format!("group_{}", name.replace('-', "_H_")), span)
+}
+
 /// The hidden type through which `routes![handler]` finds a `#[route]`'s descriptor.
 pub fn route_marker(handler: &Ident) -> Ident {
     Ident::new(&format!("__authroute_route_{handler}"), handler.span())
@@ -78,5 +94,19 @@ mod tests {
         assert!(!is_valid_name("Custom"));
         assert!(!is_valid_name("jwt-demo"));
         assert!(!is_valid_name("jwt demo"));
+    }
+
+    #[test]
+    fn group_names_and_markers() {
+        for good in ["admin", "_x", "read-only", "sales_team2"] {
+            assert!(is_valid_group_name(good), "{good}");
+        }
+        for bad in ["", "Admin", "2fa", "-x", "a b", "base.group_user"] {
+            assert!(!is_valid_group_name(bad), "{bad}");
+        }
+        let marker = |name| group_marker(name, Span::call_site()).to_string();
+        assert_eq!(marker("admin"), "group_admin");
+        assert_eq!(marker("read-only"), "group_read_H_only");
+        assert_ne!(marker("read-only"), marker("read_only"));
     }
 }

@@ -29,8 +29,8 @@ impl BearerError {
     }
 }
 
-/// Why a request was not authenticated: a 401, a 403 for a missing grant, or a 503 when
-/// signing keys are unavailable.
+/// Why a request was not authenticated: a 401, a 403 for a missing grant or group, or a 503
+/// when signing keys are unavailable.
 ///
 /// Custom auth methods return it to refuse a request:
 ///
@@ -94,6 +94,12 @@ impl AuthError {
         err
     }
 
+    /// The caller is authenticated but not allowed (a session user outside a group the route
+    /// requires): 403 without a challenge, as no other credentials would help.
+    pub(crate) fn forbidden(description: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, None, description)
+    }
+
     /// Signing keys are unavailable: 503 with `Retry-After`.
     pub fn keys_unavailable(retry_after: u32) -> Self {
         let mut err = Self::new(
@@ -153,7 +159,7 @@ impl AuthError {
         }
     }
 
-    /// The HTTP status: 401, or 503 for unavailable keys.
+    /// The HTTP status: 401, 403 for a missing grant or group, or 503 for unavailable keys.
     pub fn status(&self) -> StatusCode {
         self.status
     }
@@ -173,6 +179,7 @@ impl AuthError {
         match (self.error, self.status) {
             (Some(err), _) => err.as_str(),
             (None, StatusCode::SERVICE_UNAVAILABLE) => "temporarily_unavailable",
+            (None, StatusCode::FORBIDDEN) => "forbidden",
             (None, _) => "unauthorized",
         }
     }

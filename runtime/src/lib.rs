@@ -113,7 +113,7 @@
 //! requires (`scopes`/`roles`: all of them, `any_scopes`/`any_roles`: one of them). A grant
 //! the validator does not declare is a compile error under the name, listing the declared
 //! ones; grants on a route that cannot carry them (`none`, `public`, `user`) are a compile
-//! error too.
+//! error too (session routes require groups instead, below).
 //!
 //! ```
 //! use authroute::{Json, Uid, route, validator};
@@ -143,6 +143,34 @@
 //! a **claims-only** validator, for services without a user table. Its routes take
 //! [`Claims<T>`] and [`ValidatorName`], and asking for [`Uid`] is a compile error (the columns
 //! "claims-only" below). A chain's validators are all claims-only or none is.
+//!
+//! ## Groups
+//!
+//! Session users may belong to groups (Odoo's `res.groups`), which the [`Directory`] knows
+//! ([`Directory::groups`]; seed them with [`directory::NewUser::group`] or `add_to_group`). A
+//! `user` or `public` route may require groups: `groups = [...]` (every one) and
+//! `any_groups = [...]` (at least one), both optional.
+//! The names are checked at compile time against those declared with [`groups!`], with the
+//! error under the string:
+//!
+//! ```
+//! authroute::groups!("admin", "billing");
+//!
+//! #[authroute::route("/web/admin/ping", type = "json", auth = "user", groups = ["admin"])]
+//! async fn ping(uid: authroute::Uid) -> authroute::Json<serde_json::Value> {
+//!     authroute::Json(serde_json::json!({ "uid": uid }))
+//! }
+//! # fn main() {}
+//! ```
+//!
+//! After authentication and before the body is read, the directory is asked for the session
+//! user's groups. Outside them: `403` with `{"error": "forbidden", "error_description"}` (on
+//! `type = "json"` routes, a JSON-RPC error with the same status and `data.error`), no
+//! `WWW-Authenticate`, and the handler does not run; the refusal is logged at `info` with the
+//! route and the required groups. The public user of an anonymous request on a `public` route
+//! holds no groups, so it gets the 403 too; without a session a `user` route still answers 401
+//! first. A directory failure is a 503. Groups on `none`, custom or JWT routes do not compile
+//! (JWT routes require scopes or roles instead, declared by their validator).
 //!
 //! ## Error responses
 //!
@@ -305,7 +333,9 @@ pub use http;
 /// Arguments: the path (a string literal: `/`-separated literal segments and `{name}`
 /// parameters, `{*rest}` last), then any of `methods = ["GET", ...]` (default: every method),
 /// `auth = "..."` (default `user`), `type = "http" | "json"` (default `http`; `json` speaks
-/// JSON-RPC 2.0), `cors = "<origin>"`.
+/// JSON-RPC 2.0), `cors = "<origin>"`, on JWT routes `scopes = [...]` / `any_scopes = [...]`
+/// (alias `roles`, `any_roles`), and on `user` and `public` routes `groups = [...]` /
+/// `any_groups = [...]` (groups declared with [`groups!`]; see the crate docs' "Groups").
 ///
 /// # Scoping rule for auth names
 ///
@@ -424,6 +454,36 @@ pub use authroute_macros::auth_method;
 /// startup error naming the validator and the feature.
 pub use authroute_macros::validator;
 
+/// Declares the group names that `groups = [...]` and `any_groups = [...]` on `user` and
+/// `public` routes may require: `groups!("admin", "billing");`, at item level.
+///
+/// A name is a lower-case ASCII letter or `_`, then lower-case ASCII letters, digits, `_` or
+/// `-` ([`directory::is_valid_group_name`]), declared once. Each group becomes a hidden marker
+/// type, `group_<name>` (a `-` is written `_H_`: `read-only` is `group_read_H_only`), which
+/// routes resolve like validators' markers (see [`route`], "Scoping rule for auth names"): it is
+/// `pub(crate)` unless the declaration starts with a visibility (`groups!(pub "admin")` lets
+/// other crates `use the_crate::group_admin;`). A route naming an undeclared group does not
+/// compile: "cannot find type `group_admn` in this scope", under the string, with rustc's
+/// suggestion of the similar name. Declaring a group does not create it anywhere: membership
+/// lives in the directory.
+///
+/// ```
+/// authroute::groups!("admin", "read-only");
+///
+/// #[authroute::route("/reports", auth = "user", any_groups = ["admin", "read-only"])]
+/// async fn reports() -> &'static str { "reports" }
+/// # fn main() {}
+/// ```
+///
+/// ```compile_fail
+/// authroute::groups!("admin");
+///
+/// #[authroute::route("/billing", auth = "user", groups = ["billing"])]
+/// async fn billing() -> &'static str { "billing" }
+/// # fn main() {}
+/// ```
+pub use authroute_macros::groups;
+
 /// An explicit set of routes, named by their handler functions (paths work too):
 /// `routes![whoami, admin::stats]`. A name that is not a `#[route]` handler does not compile.
 /// See [`RouteSet`].
@@ -457,7 +517,7 @@ pub mod __private {
         ValueSource, check_grant,
     };
     pub use crate::registry::{
-        AuthDef, AuthMethodDef, AuthMethodLink, GrantRule, HandlerFuture, Needs,
+        AuthDef, AuthMethodDef, AuthMethodLink, GrantRule, GroupLink, HandlerFuture, Needs,
         PLACEHOLDER_AUTH_METHOD, PLACEHOLDER_VALIDATOR, RegisteredAuthMethod, RegisteredRoute,
         RegisteredValidator, RouteDef, RouteLink, ValidatorLink,
     };

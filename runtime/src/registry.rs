@@ -230,6 +230,9 @@ pub struct RouteDef {
     pub cors: Option<&'static str>,
     /// The grants (scopes, roles) a token must carry.
     pub grants: GrantRule,
+    /// The groups the session user must be in (`groups`, `any_groups`; `user` and `public`
+    /// routes only), each read from its [`GroupLink`] marker.
+    pub groups: GrantRule,
     /// The generated handler.
     pub handler: HandlerFn,
     /// What the handler's arguments need from the application (registered state types).
@@ -238,7 +241,8 @@ pub struct RouteDef {
     pub name: &'static str,
 }
 
-/// The grants a route requires: all of `all`, and one of `any` when it is not empty.
+/// The grants (or groups) a route requires: all of `all`, and one of `any` when it is not
+/// empty.
 #[derive(Debug, Clone, Copy)]
 pub struct GrantRule {
     /// Every one is required.
@@ -306,6 +310,18 @@ pub trait ValidatorLink {
 pub trait AuthMethodLink {
     /// The method's static descriptor.
     const DEF: &'static AuthMethodDef;
+}
+
+/// Links a group's `group_<name>` marker type, declared by [`groups!`](crate::groups), to the
+/// group's name.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a group declared with `authroute::groups!`",
+    label = "not a declared group",
+    note = "declare the group with `authroute::groups!(\"<name>\")` and bring its `group_<name>` marker into scope"
+)]
+pub trait GroupLink {
+    /// The group's name, as written in the declaration.
+    const NAME: &'static str;
 }
 
 /// Links a route's marker type to its descriptor (for `routes![...]`).

@@ -7,7 +7,7 @@ use syn::{FnArg, ItemFn, ReturnType};
 
 use super::auth::AuthSpec;
 use super::parse::RouteArgs;
-use crate::names::{auth_method_marker, marker_type, route_marker, validator_marker};
+use crate::names::{auth_method_marker, group_marker, marker_type, route_marker, validator_marker};
 
 pub fn expand(args: RouteArgs, func: &ItemFn) -> syn::Result<TokenStream> {
     let arg_types = check_handler(func)?;
@@ -21,6 +21,8 @@ pub fn expand(args: RouteArgs, func: &ItemFn) -> syn::Result<TokenStream> {
     let kind = kind_type(&args.auth, auth_span);
     let grants_check = grants_check(&args);
     let (all_grants, any_grants) = (&args.grants.all, &args.grants.any);
+    let all_groups = args.groups.all.iter().map(group_name);
+    let any_groups = args.groups.any.iter().map(group_name);
 
     let arg_names: Vec<_> = (0..arg_types.len())
         .map(|i| format_ident!("__authroute_arg{}", i))
@@ -103,6 +105,10 @@ pub fn expand(args: RouteArgs, func: &ItemFn) -> syn::Result<TokenStream> {
                         all: &[#(#all_grants),*],
                         any: &[#(#any_grants),*],
                     },
+                    groups: ::authroute::__private::GrantRule {
+                        all: &[#(#all_groups),*],
+                        any: &[#(#any_groups),*],
+                    },
                     handler: __authroute_handler,
                     needs: __authroute_needs,
                     name: ::std::concat!(::std::module_path!(), "::", #fn_name_str),
@@ -149,6 +155,13 @@ fn grants_check(args: &RouteArgs) -> TokenStream {
         }
     });
     quote!(#(#checks)*)
+}
+
+/// A required group's name, read from its `group_<name>` marker and spanned on the literal: an
+/// undeclared group is rustc's "cannot find type `group_<name>`" under the string.
+fn group_name(lit: &syn::LitStr) -> TokenStream {
+    let marker = group_marker(&lit.value(), lit.span());
+    quote_spanned!(lit.span()=> <#marker as ::authroute::__private::GroupLink>::NAME)
 }
 
 /// The auth kind that decides the handler's arguments. A named validator supplies its own

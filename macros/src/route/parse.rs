@@ -1,4 +1,4 @@
-//! Parsing `#[route("/path", methods = [...], auth = "...", type = "...", cors = "...")]`.
+//! Parsing `#[route("/path", methods = [...], auth = "...", type = "...", cors = "...", ...)]`.
 
 use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Parser};
@@ -7,8 +7,9 @@ use syn::{Ident, LitStr, Token, bracketed};
 
 use super::auth::AuthSpec;
 use super::path::RoutePath;
+use crate::names::is_valid_group_name;
 
-const KEYS: &str = "expected `methods`, `auth`, `type`, `cors`, `scopes` (or `roles`) or `any_scopes` (or `any_roles`)";
+const KEYS: &str = "expected `methods`, `auth`, `type`, `cors`, `scopes` (or `roles`), `any_scopes` (or `any_roles`), `groups` or `any_groups`";
 const HTTP_METHODS: &[&str] = &[
     "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT",
 ];
@@ -24,9 +25,12 @@ pub struct RouteArgs {
     pub cors: Option<LitStr>,
     /// Grants required: all of `all`, one of `any`; with the list's span for errors.
     pub grants: Grants,
+    /// Groups required (`groups`, `any_groups`), only on `user` and `public` routes.
+    pub groups: Grants,
 }
 
-/// A route's `scopes = [...]` and `any_scopes = [...]`.
+/// A route's `scopes = [...]` and `any_scopes = [...]`, or its `groups = [...]` and
+/// `any_groups = [...]`.
 #[derive(Default)]
 pub struct Grants {
     pub all: Vec<LitStr>,
@@ -52,6 +56,8 @@ struct RawArgs {
     cors: Option<LitStr>,
     all_grants: Option<(Vec<LitStr>, proc_macro2::Span)>,
     any_grants: Option<(Vec<LitStr>, proc_macro2::Span)>,
+    all_groups: Option<(Vec<LitStr>, proc_macro2::Span)>,
+    any_groups: Option<(Vec<LitStr>, proc_macro2::Span)>,
 }
 
 fn set_once<T>(slot: &mut Option<T>, key: &Ident, value: T) -> syn::Result<()> {
@@ -95,6 +101,8 @@ impl RawArgs {
             cors: None,
             all_grants: None,
             any_grants: None,
+            all_groups: None,
+            any_groups: None,
         };
         while !input.is_empty() {
             input.parse::<Token![,]>()?;
@@ -121,12 +129,20 @@ impl RawArgs {
                     set_once(&mut raw.cors, &key, value)?;
                 }
                 "scopes" | "roles" => {
-                    let list = parse_grants(input, &key)?;
+                    let list = parse_names(input, &key, "grant")?;
                     set_once(&mut raw.all_grants, &key, list)?;
                 }
                 "any_scopes" | "any_roles" => {
-                    let list = parse_grants(input, &key)?;
+                    let list = parse_names(input, &key, "grant")?;
                     set_once(&mut raw.any_grants, &key, list)?;
+                }
+                "groups" => {
+                    let list = parse_names(input, &key, "group")?;
+                    set_once(&mut raw.all_groups, &key, list)?;
+                }
+                "any_groups" => {
+                    let list = parse_names(input, &key, "group")?;
+                    set_once(&mut raw.any_groups, &key, list)?;
                 }
                 other => {
                     return Err(syn::Error::new(
@@ -201,10 +217,15 @@ impl RawArgs {
             );
             if !carries_grants && auth.is_some() {
                 let shown = self.auth.as_ref().map_or("user".to_string(), LitStr::value);
+                let hint = if matches!(auth, Some(AuthSpec::User | AuthSpec::Public)) {
+                    "; a session route requires groups instead (`groups = [...]`)"
+                } else {
+                    ""
+                };
                 push(syn::Error::new(
                     *span,
                     format!(
-                        "auth `{shown}` carries no grants; scopes and roles need a JWT route (`jwt_<validator>` or `public_or_jwt_<validator>`) whose validator declares them, or a custom auth method that declares them"
+                        "auth `{shown}` carries no grants; scopes and roles need a JWT route (`jwt_<validator>` or `public_or_jwt_<validator>`) whose validator declares them, or a custom auth method that declares them{hint}"
                     ),
                 ));
             }
@@ -215,6 +236,13 @@ impl RawArgs {
         if let Some((list, _)) = self.any_grants {
             grants.any = list;
         }
+        let groups = check_groups(
+            self.all_groups,
+            self.any_groups,
+            auth.as_ref(),
+            self.auth.as_ref(),
+            &mut push,
+        );
         match (path, auth, errors) {
             (Some(path), Some(auth), None) => Ok(RouteArgs {
                 path,
@@ -224,6 +252,7 @@ impl RawArgs {
                 json,
                 cors: self.cors,
                 grants,
+                groups,
             }),
             (_, _, errors) => Err(errors
                 .unwrap_or_else(|| syn::Error::new(self.path.span(), "invalid route arguments"))),
@@ -231,13 +260,62 @@ impl RawArgs {
     }
 }
 
-fn parse_grants(
+/// Groups belong to session users: only `user` and `public` routes may require them, and each
+/// name must be a valid group name (whether it is declared is rustc's to say, in the expansion).
+fn check_groups(
+    all: Option<(Vec<LitStr>, proc_macro2::Span)>,
+    any: Option<(Vec<LitStr>, proc_macro2::Span)>,
+    auth: Option<&AuthSpec>,
+    auth_lit: Option<&LitStr>,
+    push: &mut impl FnMut(syn::Error),
+) -> Grants {
+    let mut groups = Grants::default();
+    for (list, span) in [&all, &any].into_iter().flatten() {
+        groups.span.get_or_insert(*span);
+        if let Some(auth) = auth
+            && !matches!(auth, AuthSpec::User | AuthSpec::Public)
+        {
+            let shown = auth_lit.map_or("user".to_string(), LitStr::value);
+            let hint = if matches!(auth, AuthSpec::Jwt(_) | AuthSpec::PublicOrJwt(_)) {
+                "; a JWT route requires scopes or roles instead (`scopes = [...]`), declared by its validator"
+            } else {
+                ""
+            };
+            push(syn::Error::new(
+                *span,
+                format!(
+                    "auth `{shown}` cannot require groups; groups belong to session users and need `auth = \"user\"` or `auth = \"public\"`{hint}"
+                ),
+            ));
+        }
+        for lit in list {
+            let name = lit.value();
+            if !is_valid_group_name(&name) {
+                push(syn::Error::new(
+                    lit.span(),
+                    format!(
+                        "invalid group name `{}`: expected a lower-case letter or `_`, then lower-case letters, digits, `_` or `-`",
+                        name.escape_debug()
+                    ),
+                ));
+            }
+        }
+    }
+    groups.all = all.map(|(list, _)| list).unwrap_or_default();
+    groups.any = any.map(|(list, _)| list).unwrap_or_default();
+    groups
+}
+
+/// A non-empty list of `what` names (grants, groups) as string literals, with its span.
+fn parse_names(
     input: ParseStream<'_>,
     key: &Ident,
+    what: &str,
 ) -> syn::Result<(Vec<LitStr>, proc_macro2::Span)> {
     if !input.peek(syn::token::Bracket) {
+        let example = if what == "group" { "admin" } else { "read" };
         return Err(input.error(format!(
-            "expected a list of grant names for `{key}`, like `{key} = [\"read\"]`"
+            "expected a list of {what} names for `{key}`, like `{key} = [\"{example}\"]`"
         )));
     }
     let content;

@@ -40,6 +40,8 @@ impl RouteInfo {
             handler: def.name,
             grants: def.grants.all.to_vec(),
             any_grants: def.grants.any.to_vec(),
+            groups: def.groups.all.to_vec(),
+            any_groups: def.groups.any.to_vec(),
         }
     }
 }
@@ -122,4 +124,8 @@ pub struct RouteInfo {
     pub grants: Vec<&'static str>,
     /// Grants of which a token must carry one (empty: no such requirement).
     pub any_grants: Vec<&'static str>,
+    /// The groups (`user` and `public` routes) the session user must be in, all of them.
+    pub groups: Vec<&'static str>,
+    /// Groups of which the session user must be in one (empty: no such requirement).
+    pub any_groups: Vec<&'static str>,
 }

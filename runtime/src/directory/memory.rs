@@ -1,16 +1,17 @@
 //! An in-memory directory, for tests and small applications.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::future::ready;
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use super::{
     BoxFuture, Directory, DirectoryError, LoginRow, NewUser, Partner, PasswordHasher, User,
+    check_group_name,
 };
 use crate::identity::{PartnerId, Uid};
 
-/// Users and partners held in memory; ids count from 1 in insertion order.
+/// Users, partners and groups held in memory; ids count from 1 in insertion order.
 ///
 /// Lookups are answered at once. Password checks ([`Directory::authenticate`]) run on tokio's
 /// blocking pool behind the hasher's bound
@@ -54,6 +55,7 @@ struct Data {
     partners: BTreeMap<PartnerId, Partner>,
     users: BTreeMap<Uid, (User, Option<String>)>,
     logins: HashMap<String, Uid>,
+    groups: BTreeMap<Uid, BTreeSet<String>>,
 }
 
 impl MemoryDirectory {
@@ -96,7 +98,8 @@ impl MemoryDirectory {
     /// Adds a user and returns its id (one more than the highest so far); the password (if
     /// any) is hashed here.
     ///
-    /// Fails on a login that already exists or a partner that does not.
+    /// Fails, adding nothing, on a login that already exists, a partner that does not, or an
+    /// invalid group name ([`is_valid_group_name`](super::is_valid_group_name)).
     pub fn add_user(&self, user: NewUser) -> Result<Uid, DirectoryError> {
         self.insert_user(None, user)
     }
@@ -109,6 +112,7 @@ impl MemoryDirectory {
     }
 
     fn insert_user(&self, id: Option<Uid>, user: NewUser) -> Result<Uid, DirectoryError> {
+        user.groups.iter().try_for_each(|g| check_group_name(g))?;
         // Hash before taking the lock: it is the slow part.
         let hash = user
             .password
@@ -144,7 +148,39 @@ impl MemoryDirectory {
             partner_id: user.partner_id,
         };
         data.users.insert(id, (stored, hash));
+        if !user.groups.is_empty() {
+            data.groups.insert(id, user.groups);
+        }
         Ok(id)
+    }
+
+    /// Puts an existing user in a group; doing so again changes nothing.
+    ///
+    /// Fails on an unknown user or an invalid group name
+    /// ([`is_valid_group_name`](super::is_valid_group_name)).
+    ///
+    /// ```
+    /// use authroute::directory::{Directory, DirectoryError, MemoryDirectory, NewUser, PasswordHasher};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), DirectoryError> {
+    /// let dir = MemoryDirectory::new(PasswordHasher::fast_for_tests());
+    /// let uid = dir.add_user(NewUser::new("Administrator"))?;
+    /// dir.add_to_group(uid, "admin")?;
+    /// dir.add_to_group(uid, "admin")?;
+    /// assert_eq!(dir.groups(uid).await?, ["admin"]);
+    /// assert!(matches!(dir.add_to_group(uid, "Admin"), Err(DirectoryError::InvalidGroupName(_))));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn add_to_group(&self, uid: Uid, group: &str) -> Result<(), DirectoryError> {
+        check_group_name(group)?;
+        let mut data = self.write();
+        if !data.users.contains_key(&uid) {
+            return Err(DirectoryError::UnknownUser(uid));
+        }
+        data.groups.entry(uid).or_default().insert(group.to_owned());
+        Ok(())
     }
 
     /// Number of users.
@@ -207,6 +243,16 @@ impl Directory for MemoryDirectory {
             .cloned()
             .collect();
         Box::pin(ready(Ok(found)))
+    }
+
+    fn groups(&self, uid: Uid) -> BoxFuture<'_, Result<Vec<String>, DirectoryError>> {
+        let groups = self
+            .read()
+            .groups
+            .get(&uid)
+            .map(|set| set.iter().cloned().collect())
+            .unwrap_or_default();
+        Box::pin(ready(Ok(groups)))
     }
 }
 
@@ -351,5 +397,60 @@ mod tests {
                 "{near:?}"
             );
         }
+    }
+}
+
+// Users without passwords: these run with or without the `password` feature.
+#[cfg(test)]
+mod group_tests {
+    use super::*;
+
+    fn directory() -> MemoryDirectory {
+        MemoryDirectory::new(PasswordHasher::fast_for_tests())
+    }
+
+    #[tokio::test]
+    async fn groups_are_sorted_deduplicated_and_empty_for_unknown_users() {
+        let dir = directory();
+        let admin = dir
+            .add_user(NewUser::new("Administrator").groups(["sales", "admin", "sales"]))
+            .unwrap();
+        let plain = dir.add_user(NewUser::new("Marc Demo")).unwrap();
+        dir.add_to_group(admin, "billing").unwrap();
+        dir.add_to_group(admin, "admin").unwrap();
+        assert_eq!(
+            dir.groups(admin).await.unwrap(),
+            ["admin", "billing", "sales"]
+        );
+        assert!(dir.groups(plain).await.unwrap().is_empty());
+        assert!(dir.groups(Uid(99)).await.unwrap().is_empty());
+        dir.add_to_group(plain, "read-only").unwrap();
+        assert_eq!(dir.groups(plain).await.unwrap(), ["read-only"]);
+    }
+
+    #[test]
+    fn an_invalid_group_name_adds_nothing() {
+        let dir = directory();
+        let err = dir
+            .add_user(NewUser::new("Administrator").groups(["admin", "Admin"]))
+            .unwrap_err();
+        assert!(matches!(&err, DirectoryError::InvalidGroupName(name) if name == "Admin"));
+        assert_eq!(dir.user_count(), 0);
+        let uid = dir.add_user(NewUser::new("Administrator")).unwrap();
+        for bad in ["", "sales team", "base.group_user"] {
+            assert!(matches!(
+                dir.add_to_group(uid, bad),
+                Err(DirectoryError::InvalidGroupName(_))
+            ));
+        }
+    }
+
+    #[test]
+    fn adding_an_unknown_user_to_a_group_fails() {
+        let dir = directory();
+        assert!(matches!(
+            dir.add_to_group(Uid(7), "admin"),
+            Err(DirectoryError::UnknownUser(Uid(7)))
+        ));
     }
 }

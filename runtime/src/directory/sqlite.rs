@@ -6,11 +6,12 @@ use rusqlite::{OptionalExtension, Row, params};
 
 use super::{
     BoxFuture, Directory, DirectoryError, LoginRow, NewUser, Partner, PasswordHasher, User,
+    check_group_name,
 };
 use crate::identity::{PartnerId, Uid};
 use crate::sqlite::{self, Db, DbError};
 
-/// Users and partners in an SQLite file, which may be shared with a
+/// Users, partners and groups in an SQLite file, which may be shared with a
 /// [`SqliteSessionStore`](crate::session::SqliteSessionStore).
 ///
 /// All database work and password hashing run on tokio's blocking pool, so every method must be
@@ -101,8 +102,10 @@ impl SqliteDirectory {
 
     /// Adds a user and returns its id; the password (if any) is hashed here.
     ///
-    /// Fails on a login that already exists or a partner that does not.
+    /// Fails, adding nothing, on a login that already exists, a partner that does not, or an
+    /// invalid group name ([`is_valid_group_name`](super::is_valid_group_name)).
     pub async fn add_user(&self, user: NewUser) -> Result<Uid, DirectoryError> {
+        user.groups.iter().try_for_each(|g| check_group_name(g))?;
         let hasher = self.hasher.clone();
         let password = user.password.clone();
         let hash = sqlite::blocking(move || password.map(|p| hasher.hash(&p)).transpose())
@@ -113,22 +116,28 @@ impl SqliteDirectory {
             name,
             active,
             partner_id,
+            groups,
             ..
         } = user;
         let dup_login = login.clone();
         self.db
             .call(move |c| {
-                c.prepare_cached(
-                    "INSERT INTO users (login, name, password_hash, active, partner_id)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                )?
-                .insert(params![
-                    login,
-                    name,
-                    hash,
-                    active,
-                    partner_id.map(|p| p.0)
-                ])
+                let tx = c.transaction()?;
+                let id = tx
+                    .prepare_cached(
+                        "INSERT INTO users (login, name, password_hash, active, partner_id)
+                         VALUES (?1, ?2, ?3, ?4, ?5)",
+                    )?
+                    .insert(params![login, name, hash, active, partner_id.map(|p| p.0)])?;
+                let mut member = tx.prepare_cached(
+                    "INSERT INTO user_groups (user_id, group_name) VALUES (?1, ?2)",
+                )?;
+                for group in &groups {
+                    member.execute(params![id, group])?;
+                }
+                drop(member);
+                tx.commit()?;
+                Ok(id)
             })
             .await
             .map(Uid)
@@ -140,6 +149,48 @@ impl SqliteDirectory {
                     DirectoryError::UnknownPartner(pid)
                 }
                 _ => storage(e),
+            })
+    }
+
+    /// Puts an existing user in a group; doing so again changes nothing.
+    ///
+    /// Fails on an unknown user or an invalid group name
+    /// ([`is_valid_group_name`](super::is_valid_group_name)).
+    ///
+    /// ```
+    /// use authroute::directory::{Directory, NewUser, PasswordHasher, SqliteDirectory};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let tmp = tempfile::tempdir()?;
+    /// let dir = SqliteDirectory::open(tmp.path().join("db.sqlite"), PasswordHasher::fast_for_tests())
+    ///     .await?;
+    /// let uid = dir.add_user(NewUser::new("Administrator").group("admin")).await?;
+    /// dir.add_to_group(uid, "billing").await?;
+    /// dir.add_to_group(uid, "admin").await?;
+    /// assert_eq!(dir.groups(uid).await?, ["admin", "billing"]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn add_to_group(&self, uid: Uid, group: &str) -> Result<(), DirectoryError> {
+        check_group_name(group)?;
+        let group = group.to_owned();
+        self.db
+            .call(move |c| {
+                c.prepare_cached(
+                    "INSERT INTO user_groups (user_id, group_name) VALUES (?1, ?2)
+                     ON CONFLICT DO NOTHING",
+                )?
+                .execute(params![uid.0, group])
+            })
+            .await
+            .map(drop)
+            .map_err(|e| {
+                if e.is_foreign_key_violation() {
+                    DirectoryError::UnknownUser(uid)
+                } else {
+                    storage(e)
+                }
             })
     }
 
@@ -247,6 +298,23 @@ impl Directory for SqliteDirectory {
                         "SELECT id, name, email FROM partners WHERE email = ?1 ORDER BY id",
                     )?
                     .query_map([&email], partner_from_row)?
+                    .collect()
+                })
+                .await
+                .map_err(storage)
+        })
+    }
+
+    fn groups(&self, uid: Uid) -> BoxFuture<'_, Result<Vec<String>, DirectoryError>> {
+        Box::pin(async move {
+            self.db
+                .call(move |c| {
+                    // The primary key's order: BINARY collation, the same as `str`'s `Ord`.
+                    c.prepare_cached(
+                        "SELECT group_name FROM user_groups WHERE user_id = ?1
+                         ORDER BY group_name",
+                    )?
+                    .query_map([uid.0], |r| r.get(0))?
                     .collect()
                 })
                 .await
@@ -493,5 +561,95 @@ mod tests {
             .unwrap_err();
         assert!(matches!(&err, DirectoryError::Open { path: p, .. } if *p == path));
         assert!(err.to_string().contains("missing-dir"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn groups_are_stored_sorted_and_survive_a_reopen() {
+        let f = fixture();
+        let dir = open(&f.path).await;
+        let admin = dir
+            .add_user(NewUser::new("Administrator").groups(["sales", "admin"]))
+            .await
+            .unwrap();
+        let plain = dir.add_user(NewUser::new("Marc Demo")).await.unwrap();
+        dir.add_to_group(admin, "billing").await.unwrap();
+        dir.add_to_group(admin, "admin").await.unwrap();
+        assert_eq!(
+            dir.groups(admin).await.unwrap(),
+            ["admin", "billing", "sales"]
+        );
+        assert!(dir.groups(plain).await.unwrap().is_empty());
+        assert!(dir.groups(Uid(99)).await.unwrap().is_empty());
+        drop(dir);
+        let dir = open(&f.path).await;
+        assert_eq!(
+            dir.groups(admin).await.unwrap(),
+            ["admin", "billing", "sales"]
+        );
+    }
+
+    #[tokio::test]
+    async fn invalid_groups_and_unknown_users_add_nothing() {
+        let f = fixture();
+        let dir = open(&f.path).await;
+        let err = dir
+            .add_user(NewUser::new("Administrator").groups(["admin", "Admin"]))
+            .await
+            .unwrap_err();
+        assert!(matches!(&err, DirectoryError::InvalidGroupName(name) if name == "Admin"));
+        assert!(dir.is_empty().await.unwrap());
+        assert!(matches!(
+            dir.add_to_group(Uid(7), "admin").await,
+            Err(DirectoryError::UnknownUser(Uid(7)))
+        ));
+        let uid = dir.add_user(NewUser::new("Administrator")).await.unwrap();
+        assert!(matches!(
+            dir.add_to_group(uid, "sales team").await,
+            Err(DirectoryError::InvalidGroupName(_))
+        ));
+        assert!(dir.groups(uid).await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_user_whose_groups_fail_to_insert_is_not_added() {
+        let f = fixture();
+        let dir = open(&f.path).await;
+        // A login clash fails the whole insert, groups included.
+        dir.add_user(NewUser::new("A").login("a")).await.unwrap();
+        let err = dir
+            .add_user(NewUser::new("B").login("a").group("admin"))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, DirectoryError::DuplicateLogin(_)), "{err}");
+        let rows: i64 = dir
+            .db
+            .call(|c| c.query_row("SELECT count(*) FROM user_groups", [], |r| r.get(0)))
+            .await
+            .unwrap();
+        assert_eq!(rows, 0);
+    }
+
+    /// A file written by a build from before groups (schema version 1) is upgraded when the
+    /// directory opens it: users keep their ids and logins, and can join groups.
+    #[tokio::test]
+    async fn a_database_from_before_groups_upgrades_at_open() {
+        let f = fixture();
+        {
+            let conn = rusqlite::Connection::open(&f.path).unwrap();
+            crate::sqlite::schema::create_at_version(&conn, 1).unwrap();
+            conn.execute_batch(
+                "INSERT INTO partners (id, name, email) VALUES (1, 'Administrator', 'admin@example.com');
+                 INSERT INTO users (id, login, name, active, partner_id)
+                 VALUES (1, 'admin', 'Administrator', 1, 1);",
+            )
+            .unwrap();
+        }
+        let dir = open(&f.path).await;
+        assert_eq!(dir.user_count().await.unwrap(), 1);
+        assert!(dir.groups(Uid(1)).await.unwrap().is_empty());
+        dir.add_to_group(Uid(1), "admin").await.unwrap();
+        assert_eq!(dir.groups(Uid(1)).await.unwrap(), ["admin"]);
+        let user = dir.user(Uid(1)).await.unwrap().unwrap();
+        assert_eq!(user.login.as_deref(), Some("admin"));
     }
 }

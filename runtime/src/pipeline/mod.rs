@@ -1,10 +1,11 @@
 //! The per-request path over the compiled route table: route, CORS preflight, authenticate
-//! (from the head alone, before any body byte is read), read the body, extract, call the
-//! handler, finish the response. Every failure is a response; nothing here panics.
+//! (from the head alone, before any body byte is read), check grants and groups, read the body,
+//! extract, call the handler, finish the response. Every failure is a response; nothing here panics.
 
 mod body;
 mod cors;
 mod grants;
+mod groups;
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -143,6 +144,9 @@ impl Pipeline {
         };
         if let Err(refusal) = grants::check(&route, &identity) {
             return (self.auth_failure(&route, refusal.into()), Some(auth_name));
+        }
+        if let Err(failure) = groups::check(&route, &identity, &*services.directory).await {
+            return (self.auth_failure(&route, failure), Some(auth_name));
         }
 
         let config = &services.config;

@@ -150,7 +150,7 @@ mod tests {
         let path = dir.path().join("db.sqlite");
         let db = Db::open(&path).await.unwrap();
         assert_eq!(user_version(&path), schema::SCHEMA_VERSION);
-        assert_eq!(schema::SCHEMA_VERSION, 1);
+        assert_eq!(schema::SCHEMA_VERSION, 2);
         let mode: String = db
             .call(|c| c.pragma_query_value(None, "journal_mode", |r| r.get(0)))
             .await
@@ -164,7 +164,80 @@ mod tests {
             })
             .await
             .unwrap();
-        assert_eq!(tables, ["partners", "sessions", "users"]);
+        assert_eq!(tables, ["partners", "sessions", "user_groups", "users"]);
+    }
+
+    #[tokio::test]
+    async fn version_1_file_upgrades_at_open_and_keeps_its_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.sqlite");
+        {
+            let conn = Connection::open(&path).unwrap();
+            schema::create_at_version(&conn, 1).unwrap();
+            conn.execute(
+                "INSERT INTO users (id, name) VALUES (1, 'Administrator')",
+                [],
+            )
+            .unwrap();
+        }
+        assert_eq!(user_version(&path), 1);
+        let db = Db::open(&path).await.unwrap();
+        assert_eq!(user_version(&path), schema::SCHEMA_VERSION);
+        let (users, memberships): (i64, i64) = db
+            .call(|c| {
+                c.execute(
+                    "INSERT INTO user_groups (user_id, group_name) VALUES (1, 'admin')",
+                    [],
+                )?;
+                c.query_row(
+                    "SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM user_groups)",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+            })
+            .await
+            .unwrap();
+        assert_eq!((users, memberships), (1, 1));
+    }
+
+    #[tokio::test]
+    async fn group_rows_follow_the_group_name_grammar() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("db.sqlite")).await.unwrap();
+        let insert = |name: &'static str| {
+            db.call(move |c| {
+                c.execute("INSERT OR IGNORE INTO users (id, name) VALUES (1, 'a')", [])?;
+                c.execute(
+                    "INSERT INTO user_groups (user_id, group_name) VALUES (1, ?1)",
+                    [name],
+                )
+            })
+        };
+        for good in ["admin", "_x", "read-only", "sales_team2", "a"] {
+            assert!(insert(good).await.is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "Admin",
+            "2fa",
+            "-x",
+            "a b",
+            "base.group_user",
+            "x]",
+            "é",
+        ] {
+            assert!(insert(bad).await.is_err(), "{bad:?}");
+        }
+        let unknown_user = db
+            .call(|c| {
+                c.execute(
+                    "INSERT INTO user_groups (user_id, group_name) VALUES (9, 'admin')",
+                    [],
+                )
+            })
+            .await
+            .unwrap_err();
+        assert!(unknown_user.is_foreign_key_violation(), "{unknown_user}");
     }
 
     #[tokio::test]

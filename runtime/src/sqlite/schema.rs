@@ -32,6 +32,16 @@ const MIGRATIONS: &[&str] = &[
         expires_at INTEGER NOT NULL
     ) STRICT, WITHOUT ROWID;
     CREATE INDEX sessions_expires_at ON sessions (expires_at);",
+    // 2: group memberships. The CHECK is the grammar of `directory::is_valid_group_name`
+    // (`[a-z_][a-z0-9_-]*`), so a row written behind the directory's back cannot hold a name
+    // that no route could require.
+    "CREATE TABLE user_groups (
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        group_name TEXT NOT NULL CHECK (
+            group_name GLOB '[a-z_]*' AND group_name NOT GLOB '?*[^a-z0-9_-]*'
+        ),
+        PRIMARY KEY (user_id, group_name)
+    ) STRICT, WITHOUT ROWID;",
 ];
 
 /// The schema version this build creates and understands.
@@ -65,4 +75,14 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
     }
     tx.commit().map_err(|e| e.to_string())
+}
+
+/// Creates a database at an older schema `version`, as a build of that time would have, for
+/// migration tests.
+#[cfg(test)]
+pub(crate) fn create_at_version(conn: &Connection, version: usize) -> rusqlite::Result<()> {
+    for sql in &MIGRATIONS[..version] {
+        conn.execute_batch(sql)?;
+    }
+    conn.pragma_update(None, "user_version", version)
 }

@@ -1,0 +1,3 @@
+authroute::groups!(admin, billing);
+
+fn main() {}
