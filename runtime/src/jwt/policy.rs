@@ -327,6 +327,7 @@ impl<'t> UnverifiedToken<'t> {
             kid,
             email,
             exp,
+            grants: GrantsCache::default(),
         })
     }
 }
@@ -403,7 +404,23 @@ pub struct VerifiedToken {
     kid: Slot,
     email: Slot,
     exp: i64,
+    grants: GrantsCache,
 }
+
+/// The grants read at the accepting validator's claim path, kept with the token: a verified
+/// token is cached and shared by the requests that present it again, so the claims are walked
+/// once per token rather than once per request.
+#[derive(Clone, Default)]
+struct GrantsCache(std::sync::OnceLock<(&'static str, Vec<String>)>);
+
+impl PartialEq for GrantsCache {
+    /// A cache says nothing about the token's identity.
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for GrantsCache {}
 
 impl VerifiedToken {
     /// Deserializes the claims into the handler's type.
@@ -421,6 +438,19 @@ impl VerifiedToken {
     /// the path is missing or of another type.
     pub fn grants(&self, path: &str) -> Vec<String> {
         super::grants::read(self.payload_json(), path)
+    }
+
+    /// [`grants`](Self::grants) at a validator's claim path, read once per token.
+    pub(crate) fn grants_at(&self, path: &'static str) -> std::borrow::Cow<'_, [String]> {
+        let (cached_path, grants) = self
+            .grants
+            .0
+            .get_or_init(|| (path, super::grants::read(self.payload_json(), path)));
+        if *cached_path == path {
+            std::borrow::Cow::Borrowed(grants)
+        } else {
+            std::borrow::Cow::Owned(self.grants(path))
+        }
     }
 
     /// A top-level claim, when it is a string.

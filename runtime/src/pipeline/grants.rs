@@ -14,9 +14,9 @@ pub(crate) fn check(route: &RouteEntry, identity: &Identity) -> Result<(), AuthE
         return Ok(());
     }
     let from_token;
-    let held = match (&identity.token, identity.grants_claim) {
+    let held: &[String] = match (&identity.token, identity.grants_claim) {
         (Some(token), Some(claim)) => {
-            from_token = token.grants(claim);
+            from_token = token.grants_at(claim);
             &from_token
         }
         _ => &identity.method_grants,
