@@ -1,11 +1,13 @@
 //! Custom auth methods that return grants: routes using them may require those grants, a
 //! caller without them gets 403 with the method's own challenge, and a method returning a bare
-//! `Uid` grants nothing.
+//! `Uid` grants nothing. A method may hand claims-like data to handlers.
 
 use std::sync::Arc;
 
 use authroute::directory::{MemoryDirectory, NewUser, PasswordHasher};
-use authroute::{App, AuthError, AuthRequest, Json, MethodIdentity, Uid, auth_method, route};
+use authroute::{
+    App, AuthError, AuthRequest, Claims, Json, MethodIdentity, Uid, auth_method, route,
+};
 use serde_json::{Value, json};
 
 fn refused() -> AuthError {
@@ -16,7 +18,9 @@ fn refused() -> AuthError {
 #[auth_method(challenge = "ApiKey", realm = "keys", grants = ["read", "write"])]
 async fn keyed(req: &AuthRequest<'_>) -> Result<MethodIdentity, AuthError> {
     let identity = match req.header("x-api-key") {
-        Some(b"read-key") => MethodIdentity::new(Uid(1)).grant("read"),
+        Some(b"read-key") => MethodIdentity::new(Uid(1))
+            .grant("read")
+            .claims(json!({ "key": "read-key-label", "tenant": 7 })),
         Some(b"admin-key") => MethodIdentity::new(Uid(1)).grants(["read", "write"]),
         Some(b"bare-key") => MethodIdentity::new(Uid(1)),
         _ => return Err(refused()),
@@ -37,9 +41,14 @@ fn plain(req: &AuthRequest<'_>) -> Result<Uid, AuthError> {
     }
 }
 
+#[derive(serde::Deserialize)]
+struct KeyInfo {
+    key: String,
+}
+
 #[route("/read", methods = ["GET"], auth = "keyed", scopes = ["read"])]
-async fn read(uid: Uid) -> Json<Value> {
-    Json(json!({ "uid": uid }))
+async fn read(uid: Uid, info: Option<Claims<KeyInfo>>) -> Json<Value> {
+    Json(json!({ "uid": uid, "key": info.map(|Claims(i)| i.key) }))
 }
 
 #[route("/write", methods = ["GET"], auth = "keyed", scopes = ["write"])]
@@ -73,6 +82,15 @@ async fn routes_require_the_grants_a_method_returns() {
 
     let ok = get("/read", ("x-api-key", "read-key")).await.unwrap();
     assert_eq!(ok.status(), 200);
+    assert_eq!(
+        ok.json::<Value>().await.unwrap(),
+        json!({ "uid": 1, "key": "read-key-label" })
+    );
+    let no_claims = get("/read", ("x-api-key", "admin-key")).await.unwrap();
+    assert_eq!(
+        no_claims.json::<Value>().await.unwrap(),
+        json!({ "uid": 1, "key": null })
+    );
     assert_eq!(
         get("/write", ("x-api-key", "admin-key"))
             .await

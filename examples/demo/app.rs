@@ -143,7 +143,23 @@ pub fn banner(app: &App, addr: SocketAddr) -> String {
         } else {
             route.methods.join(",")
         };
-        let _ = writeln!(out, "  {methods:<8} {:<48} auth={}", route.path, route.auth);
+        let required: Vec<String> = [
+            ("grants", &route.grants),
+            ("any_grants", &route.any_grants),
+            ("groups", &route.groups),
+            ("any_groups", &route.any_groups),
+        ]
+        .into_iter()
+        .filter(|(_, names)| !names.is_empty())
+        .map(|(label, names)| format!(" {label}={}", names.join(",")))
+        .collect();
+        let _ = writeln!(
+            out,
+            "  {methods:<8} {:<48} auth={}{}",
+            route.path,
+            route.auth,
+            required.concat()
+        );
     }
     let base = format!("http://{addr}");
     let _ = writeln!(out, "\ntry:");

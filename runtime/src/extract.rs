@@ -514,6 +514,23 @@ fn claims_of<T: DeserializeOwned>(ctx: &RequestContext) -> Option<Result<Claims<
     })
 }
 
+/// A custom method's claims-like data, when it returned some ([`crate::MethodIdentity::claims`]).
+impl<T: DeserializeOwned> FromRequest<kind::custom> for Option<Claims<T>> {
+    fn from_request(ctx: &mut RequestContext) -> Result<Self, HttpError> {
+        ctx.identity
+            .method_claims
+            .as_ref()
+            .map(|claims| {
+                T::deserialize(&claims.0).map(Claims).map_err(|err| {
+                    HttpError::bad_request(format!(
+                        "the auth method's claims do not have the expected shape: {err}"
+                    ))
+                })
+            })
+            .transpose()
+    }
+}
+
 macro_rules! claims_for {
     ($required:ident, $optional:ident) => {
         impl<T: DeserializeOwned> FromRequest<kind::$required> for Claims<T> {

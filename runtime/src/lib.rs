@@ -203,7 +203,7 @@
 //! | `Option<Session>` |  | yes |  | yes |  |  |  |  |
 //! | [`Option<Partner>`](Partner), `Option<PartnerId>` |  |  |  |  | yes | yes | yes | yes |
 //! | [`Claims<T>`] |  |  |  |  | yes |  | yes |  |
-//! | `Option<Claims<T>>` |  |  |  |  |  | yes |  | yes |
+//! | `Option<Claims<T>>` (custom: the method's [`MethodIdentity::claims`]) |  |  |  | yes |  | yes |  | yes |
 //! | [`ValidatorName`] |  |  |  |  | yes |  | yes |  |
 //! | `Option<ValidatorName>` |  |  |  |  |  | yes |  | yes |
 //! | [`Path<T>`], [`PathParams`], [`Query<T>`] | yes | yes | yes | yes | yes | yes | yes | yes |

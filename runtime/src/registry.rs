@@ -29,7 +29,8 @@ pub type AuthFuture<'a> =
     Pin<Box<dyn Future<Output = Result<MethodIdentity, AuthError>> + Send + 'a>>;
 
 /// What a custom auth method establishes: the user and, optionally, the grants (scopes, roles)
-/// it holds, which routes using the method may require with `scopes = [...]`.
+/// it holds, which routes using the method may require with `scopes = [...]`, and claims-like
+/// data about the caller, which handlers read as `Option<Claims<T>>`.
 ///
 /// A method returning `Result<Uid, AuthError>` grants nothing; one returning
 /// `Result<MethodIdentity, AuthError>` says what it grants:
@@ -46,12 +47,25 @@ pub type AuthFuture<'a> =
 /// }
 /// # fn main() {}
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct MethodIdentity {
     /// The authenticated user.
     pub uid: Uid,
     /// The grants the caller holds (exact, case-sensitive names).
     pub grants: Vec<String>,
+    /// Claims-like data about the caller (a key's label, a tenant), handed to handlers as
+    /// `Option<Claims<T>>`. Never printed by `Debug`.
+    pub claims: Option<serde_json::Value>,
+}
+
+impl std::fmt::Debug for MethodIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MethodIdentity")
+            .field("uid", &self.uid)
+            .field("grants", &self.grants)
+            .field("has_claims", &self.claims.is_some())
+            .finish()
+    }
 }
 
 impl MethodIdentity {
@@ -60,7 +74,14 @@ impl MethodIdentity {
         MethodIdentity {
             uid,
             grants: Vec::new(),
+            claims: None,
         }
+    }
+
+    /// Attaches claims-like data, which the route's handler may take as `Option<Claims<T>>`.
+    pub fn claims(mut self, claims: serde_json::Value) -> Self {
+        self.claims = Some(claims);
+        self
     }
 
     /// Adds a grant.

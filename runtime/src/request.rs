@@ -109,6 +109,15 @@ pub fn finish_json<R: IntoRpcResult>(ctx: RequestContext, output: R) -> Response
     ctx.finish(response)
 }
 
+/// A custom method's claims-like data; `Debug` does not print it.
+pub(crate) struct MethodClaims(pub serde_json::Value);
+
+impl std::fmt::Debug for MethodClaims {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MethodClaims([redacted])")
+    }
+}
+
 /// The identity the route's auth method established.
 #[derive(Debug, Default)]
 pub(crate) struct Identity {
@@ -128,6 +137,8 @@ pub(crate) struct Identity {
     pub grants_claim: Option<&'static str>,
     /// The grants a custom auth method returned.
     pub method_grants: Vec<String>,
+    /// The claims-like data a custom auth method returned.
+    pub method_claims: Option<MethodClaims>,
     /// A cookie-mode `Set-Cookie` for the response.
     pub set_cookie: Option<http::HeaderValue>,
 }

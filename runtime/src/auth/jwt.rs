@@ -328,6 +328,7 @@ async fn identify(
         validator: Some(validator.name),
         grants_claim: validator.def.grants.as_ref().map(|g| g.claim),
         method_grants: Vec::new(),
+        method_claims: None,
         set_cookie,
     })
 }

@@ -72,6 +72,7 @@ async fn custom(
     };
     let mut identity = Identity::authenticated(found.uid, session);
     identity.method_grants = found.grants;
+    identity.method_claims = found.claims.map(crate::request::MethodClaims);
     Ok(identity)
 }
 
