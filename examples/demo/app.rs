@@ -216,6 +216,8 @@ validator! {
     secret: env("DEMO_JWT_SECRET", default = "authroute-demo-development-secret-change-me"),
     // No user table behind these tokens: the identity is the verified token itself.
     user: none,
+    partner: email,
+    partner_required: false,
 }
 
 validator! {
