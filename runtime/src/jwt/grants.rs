@@ -7,6 +7,27 @@ use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+/// The scalar `visit_*` methods of a visitor for which every scalar means `$none`.
+macro_rules! scalars_are {
+    ($none:expr) => {
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok($none)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok($none)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok($none)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok($none)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok($none)
+        }
+    };
+}
+
 /// The grants at `path` (`scope`, `realm_access.roles`) in the JSON object `claims`: the words
 /// of a space-separated string, or the string members of an array; empty when the path is
 /// missing, of another type, or the document is not JSON. Duplicate keys: the last one wins,
@@ -86,21 +107,7 @@ impl<'de> Visitor<'de> for Walk<'_> {
     fn visit_str<E>(self, _: &str) -> Result<Vec<String>, E> {
         Ok(Vec::new())
     }
-    fn visit_bool<E>(self, _: bool) -> Result<Vec<String>, E> {
-        Ok(Vec::new())
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Vec<String>, E> {
-        Ok(Vec::new())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Vec<String>, E> {
-        Ok(Vec::new())
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Vec<String>, E> {
-        Ok(Vec::new())
-    }
-    fn visit_unit<E>(self) -> Result<Vec<String>, E> {
-        Ok(Vec::new())
-    }
+    scalars_are!(Vec::new());
 }
 
 /// At the end of the path: a string's words or an array's strings.
@@ -130,21 +137,7 @@ impl<'de> Visitor<'de> for Leaf {
         Ok(Vec::new())
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<Vec<String>, E> {
-        Ok(Vec::new())
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Vec<String>, E> {
-        Ok(Vec::new())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Vec<String>, E> {
-        Ok(Vec::new())
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Vec<String>, E> {
-        Ok(Vec::new())
-    }
-    fn visit_unit<E>(self) -> Result<Vec<String>, E> {
-        Ok(Vec::new())
-    }
+    scalars_are!(Vec::new());
 }
 
 fn nothing_in_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<Vec<String>, A::Error> {
@@ -180,21 +173,7 @@ impl<'de> Visitor<'de> for StringOrSkipVisitor {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
         Ok(StringOrSkip(None))
     }
-    fn visit_bool<E>(self, _: bool) -> Result<StringOrSkip, E> {
-        Ok(StringOrSkip(None))
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<StringOrSkip, E> {
-        Ok(StringOrSkip(None))
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<StringOrSkip, E> {
-        Ok(StringOrSkip(None))
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<StringOrSkip, E> {
-        Ok(StringOrSkip(None))
-    }
-    fn visit_unit<E>(self) -> Result<StringOrSkip, E> {
-        Ok(StringOrSkip(None))
-    }
+    scalars_are!(StringOrSkip(None));
 }
 
 #[cfg(test)]
