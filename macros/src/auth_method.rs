@@ -7,7 +7,7 @@ use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Parser};
 use syn::{Ident, ItemFn, LitStr, Token};
 
-use crate::names::{auth_method_marker, marker_type};
+use crate::names::{auth_method_marker, grant_name_errors, marker_type, unknown_grant_message};
 use crate::route::check_custom_name;
 
 const KEYS: &str = "expected `challenge`, `realm` or `grants`";
@@ -143,28 +143,8 @@ fn check(func: &ItemFn, args: MethodArgs) -> syn::Result<MethodArgs> {
             ));
         }
     }
-    for (i, grant) in args.grants.iter().flatten().enumerate() {
-        let value = grant.value();
-        if value.is_empty()
-            || value
-                .chars()
-                .any(|c| c.is_whitespace() || c == '"' || c == '\\' || c.is_control())
-        {
-            push(syn::Error::new(
-                grant.span(),
-                "grant names are non-empty and have no spaces, quotes or backslashes",
-            ));
-        }
-        if args
-            .grants
-            .as_ref()
-            .is_some_and(|all| all[..i].iter().any(|g| g.value() == value))
-        {
-            push(syn::Error::new(
-                grant.span(),
-                format!("grant `{value}` is declared twice"),
-            ));
-        }
+    for err in grant_name_errors(args.grants.as_deref().unwrap_or_default()) {
+        push(err);
     }
     let name = func.sig.ident.to_string();
     if let Err(err) = check_custom_name(&name, func.sig.ident.span()) {
@@ -227,15 +207,7 @@ fn expand(func: &ItemFn, args: &MethodArgs) -> TokenStream {
     let grants = match &args.grants {
         None => quote!(::std::option::Option::None),
         Some(known) => {
-            let names: Vec<String> = known.iter().map(|n| format!("`{}`", n.value())).collect();
-            let message = format!(
-                "grant not declared by auth method `{name}`, which declares {}",
-                if names.is_empty() {
-                    "none".to_string()
-                } else {
-                    names.join(", ")
-                }
-            );
+            let message = unknown_grant_message(&format!("auth method `{name}`"), known);
             quote!(::std::option::Option::Some(::authroute::__private::MethodGrants {
                 known: &[#(#known),*],
                 unknown_message: #message,

@@ -7,7 +7,7 @@ use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::{LitStr, Token};
 
-use crate::names::{group_marker, is_valid_group_name, marker_type};
+use crate::names::{group_marker, invalid_group_name, marker_type};
 
 /// The declaration as written: an optional visibility, then the names.
 struct Declaration {
@@ -47,14 +47,8 @@ fn check(decl: &Declaration) -> (Vec<&LitStr>, Option<syn::Error>) {
     let mut valid: Vec<&LitStr> = Vec::new();
     for lit in &decl.names {
         let name = lit.value();
-        if !is_valid_group_name(&name) {
-            push(syn::Error::new(
-                lit.span(),
-                format!(
-                    "invalid group name `{}`: expected a lower-case letter or `_`, then lower-case letters, digits, `_` or `-`",
-                    name.escape_debug()
-                ),
-            ));
+        if let Some(err) = invalid_group_name(lit) {
+            push(err);
         } else if valid.iter().any(|v| v.value() == name) {
             push(syn::Error::new(
                 lit.span(),

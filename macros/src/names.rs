@@ -53,6 +53,59 @@ pub fn is_valid_group_name(name: &str) -> bool {
         && bytes.all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-'))
 }
 
+/// The error for a group name outside the grammar of [`is_valid_group_name`], if it is.
+pub fn invalid_group_name(lit: &syn::LitStr) -> Option<syn::Error> {
+    let name = lit.value();
+    (!is_valid_group_name(&name)).then(|| {
+        syn::Error::new(
+            lit.span(),
+            format!(
+                "invalid group name `{}`: expected a lower-case letter or `_`, then lower-case letters, digits, `_` or `-`",
+                name.escape_debug()
+            ),
+        )
+    })
+}
+
+/// The errors of a declared grant list (a validator's `known`, an auth method's `grants`):
+/// names that are empty or hold spaces, quotes, backslashes or control characters (a
+/// space-separated `scope` claim could never carry them), and names declared twice.
+pub fn grant_name_errors(names: &[syn::LitStr]) -> Vec<syn::Error> {
+    let mut errors = Vec::new();
+    for (i, lit) in names.iter().enumerate() {
+        let value = lit.value();
+        let malformed = value.is_empty()
+            || value
+                .chars()
+                .any(|c| c.is_whitespace() || c == '"' || c == '\\' || c.is_control());
+        if malformed {
+            errors.push(syn::Error::new(
+                lit.span(),
+                "grant names are non-empty and have no spaces, quotes or backslashes",
+            ));
+        }
+        if names[..i].iter().any(|n| n.value() == value) {
+            errors.push(syn::Error::new(
+                lit.span(),
+                format!("grant `{value}` is declared twice"),
+            ));
+        }
+    }
+    errors
+}
+
+/// The compile error a route requiring an undeclared grant gets, naming the declared ones;
+/// `owner` is "validator `demo`" or "auth method `api_key`".
+pub fn unknown_grant_message(owner: &str, known: &[syn::LitStr]) -> String {
+    let names: Vec<String> = known.iter().map(|n| format!("`{}`", n.value())).collect();
+    let declared = if names.is_empty() {
+        "none".to_string()
+    } else {
+        names.join(", ")
+    };
+    format!("grant not declared by {owner}, which declares {declared}")
+}
+
 /// The hidden type a `groups!` declaration emits for each group and a route's `groups` refer
 /// to: `group_<name>`, with each `-` (not allowed in identifiers) written `_H_`. Group names are
 /// lower-case, so the upper-case `H` keeps the mapping one-to-one (`read-only` is

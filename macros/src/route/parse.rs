@@ -7,7 +7,7 @@ use syn::{Ident, LitStr, Token, bracketed};
 
 use super::auth::AuthSpec;
 use super::path::RoutePath;
-use crate::names::is_valid_group_name;
+use crate::names::invalid_group_name;
 
 const KEYS: &str = "expected `methods`, `auth`, `type`, `cors`, `scopes` (or `roles`), `any_scopes` (or `any_roles`), `groups` or `any_groups`";
 const HTTP_METHODS: &[&str] = &[
@@ -288,18 +288,9 @@ fn check_groups(
                 ),
             ));
         }
-        for lit in list {
-            let name = lit.value();
-            if !is_valid_group_name(&name) {
-                push(syn::Error::new(
-                    lit.span(),
-                    format!(
-                        "invalid group name `{}`: expected a lower-case letter or `_`, then lower-case letters, digits, `_` or `-`",
-                        name.escape_debug()
-                    ),
-                ));
-            }
-        }
+        list.iter()
+            .filter_map(invalid_group_name)
+            .for_each(&mut *push);
     }
     groups.all = all.map(|(list, _)| list).unwrap_or_default();
     groups.any = any.map(|(list, _)| list).unwrap_or_default();

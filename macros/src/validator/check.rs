@@ -5,7 +5,7 @@ use proc_macro2::Span;
 use syn::{Ident, LitInt, LitStr};
 
 use super::parse::{Audience, Cookie, Field, Grants, RawValidator, Strategy, Value};
-use crate::names::is_valid_name;
+use crate::names::{grant_name_errors, is_valid_name};
 
 pub enum KeySource {
     Secret(Value),
@@ -273,21 +273,8 @@ fn check_grants(grants: &Grants, errors: &mut Errors) {
             "declare at least one known grant in `known`",
         );
     }
-    for (i, name) in grants.known.iter().enumerate() {
-        let value = name.value();
-        if value.is_empty()
-            || value
-                .chars()
-                .any(|c| c.is_whitespace() || c == '"' || c == '\\' || c.is_control())
-        {
-            errors.push(
-                name.span(),
-                "grant names are non-empty and have no spaces, quotes or backslashes",
-            );
-        }
-        if grants.known[..i].iter().any(|n| n.value() == value) {
-            errors.push(name.span(), format!("grant `{value}` is declared twice"));
-        }
+    for err in grant_name_errors(&grants.known) {
+        errors.push(err.span(), err);
     }
 }
 

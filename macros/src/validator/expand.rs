@@ -6,7 +6,7 @@ use quote::{quote, quote_spanned};
 
 use super::check::{Checked, KeySource};
 use super::parse::{Audience, Strategy, Value};
-use crate::names::{marker_type, validator_marker};
+use crate::names::{marker_type, unknown_grant_message, validator_marker};
 
 pub fn expand(v: &Checked) -> TokenStream {
     let name = v.name.value();
@@ -109,11 +109,7 @@ pub fn expand(v: &Checked) -> TokenStream {
     let grants = option(v.grants.as_ref().map(|g| {
         let claim = &g.claim;
         let known = &g.known;
-        let names: Vec<String> = g.known.iter().map(|n| format!("`{}`", n.value())).collect();
-        let message = format!(
-            "grant not declared by validator `{name}`, which declares {}",
-            names.join(", ")
-        );
+        let message = unknown_grant_message(&format!("validator `{name}`"), known);
         quote!(::authroute::__private::GrantsDef {
             claim: #claim,
             known: &[#(#known),*],
