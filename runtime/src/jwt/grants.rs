@@ -1,6 +1,6 @@
-//! Reading a token's grants at a dotted claim path without building the claims document: a
-//! serde walk that skips every member off the path, then collects the words of a string or
-//! the strings of an array. A grant check runs on every request of a scoped route, so it must
+//! Reading a token's claims at a dotted path without building the claims document: a serde
+//! walk that skips every member off the path, then reads the grants (the words of a string or
+//! the strings of an array) or a single string there. A grant check runs on every request of a scoped route, so it must
 //! not cost a full JSON tree.
 
 use std::fmt;
@@ -33,20 +33,40 @@ macro_rules! scalars_are {
 /// missing, of another type, or the document is not JSON. Duplicate keys: the last one wins,
 /// as in `serde_json::Value`.
 pub(crate) fn read(claims: &str, path: &str) -> Vec<String> {
-    let mut de = serde_json::Deserializer::from_str(claims);
-    At(Some(path)).deserialize(&mut de).unwrap_or_default()
+    at(claims, path, GrantsLeaf).unwrap_or_default()
 }
 
-/// The rest of the path to walk (`None`: here are the grants).
-struct At<'p>(Option<&'p str>);
+/// The string at `path` in the JSON object `claims` (what `user: claim("email")` matches),
+/// `None` when it is missing or not a string.
+pub(crate) fn string_at(claims: &str, path: &str) -> Option<String> {
+    at(claims, path, StringLeaf).ok().flatten()
+}
 
-impl<'de> DeserializeSeed<'de> for At<'_> {
-    type Value = Vec<String>;
+/// Walks `path` into `claims` and reads the value there with `leaf`; the default value when
+/// the path is missing or runs through a non-object.
+fn at<'de, L>(claims: &'de str, path: &str, leaf: L) -> Result<L::Value, serde_json::Error>
+where
+    L: Visitor<'de> + Copy,
+    L::Value: Default,
+{
+    let mut de = serde_json::Deserializer::from_str(claims);
+    At(Some(path), leaf).deserialize(&mut de)
+}
 
-    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Vec<String>, D::Error> {
+/// The rest of the path to walk (`None`: here is the value), and how to read it.
+struct At<'p, L>(Option<&'p str>, L);
+
+impl<'de, L> DeserializeSeed<'de> for At<'_, L>
+where
+    L: Visitor<'de> + Copy,
+    L::Value: Default,
+{
+    type Value = L::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<L::Value, D::Error> {
         match self.0 {
-            Some(path) => de.deserialize_any(Walk(path)),
-            None => de.deserialize_any(Leaf),
+            Some(path) => de.deserialize_any(Walk(path, self.1)),
+            None => de.deserialize_any(self.1),
         }
     }
 }
@@ -74,25 +94,30 @@ impl Visitor<'_> for KeyIs<'_> {
     }
 }
 
-/// Inside an object on the path: follow the segment's member, skip the others.
-struct Walk<'p>(&'p str);
+/// Inside an object on the path: follow the segment's member, skip the others; anything but
+/// an object holds nothing.
+struct Walk<'p, L>(&'p str, L);
 
-impl<'de> Visitor<'de> for Walk<'_> {
-    type Value = Vec<String>;
+impl<'de, L> Visitor<'de> for Walk<'_, L>
+where
+    L: Visitor<'de> + Copy,
+    L::Value: Default,
+{
+    type Value = L::Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<String>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<L::Value, A::Error> {
         let (segment, rest) = match self.0.split_once('.') {
             Some((segment, rest)) => (segment, Some(rest)),
             None => (self.0, None),
         };
-        let mut found = Vec::new();
+        let mut found = L::Value::default();
         while let Some(matches) = map.next_key_seed(KeyIs(segment))? {
             if matches {
-                found = map.next_value_seed(At(rest))?;
+                found = map.next_value_seed(At(rest, self.1))?;
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -100,20 +125,22 @@ impl<'de> Visitor<'de> for Walk<'_> {
         Ok(found)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Vec<String>, A::Error> {
-        nothing_in_seq(seq)
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<L::Value, A::Error> {
+        skip_seq(seq)
     }
 
-    fn visit_str<E>(self, _: &str) -> Result<Vec<String>, E> {
-        Ok(Vec::new())
+    fn visit_str<E>(self, _: &str) -> Result<L::Value, E> {
+        Ok(L::Value::default())
     }
-    scalars_are!(Vec::new());
+
+    scalars_are!(L::Value::default());
 }
 
 /// At the end of the path: a string's words or an array's strings.
-struct Leaf;
+#[derive(Clone, Copy)]
+struct GrantsLeaf;
 
-impl<'de> Visitor<'de> for Leaf {
+impl<'de> Visitor<'de> for GrantsLeaf {
     type Value = Vec<String>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -126,59 +153,58 @@ impl<'de> Visitor<'de> for Leaf {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
         let mut names = Vec::new();
-        while let Some(item) = seq.next_element::<StringOrSkip>()? {
-            names.extend(item.0);
+        while let Some(item) = seq.next_element_seed(At(None, StringLeaf))? {
+            names.extend(item);
         }
         Ok(names)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<String>, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Vec::new())
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Vec<String>, A::Error> {
+        skip_map(map)
     }
 
     scalars_are!(Vec::new());
 }
 
-fn nothing_in_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<Vec<String>, A::Error> {
-    while seq.next_element::<IgnoredAny>()?.is_some() {}
-    Ok(Vec::new())
-}
+/// A string, kept; any other value, skipped.
+#[derive(Clone, Copy)]
+struct StringLeaf;
 
-/// An array member: kept when it is a string, skipped otherwise.
-struct StringOrSkip(Option<String>);
-
-impl<'de> serde::Deserialize<'de> for StringOrSkip {
-    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
-        de.deserialize_any(StringOrSkipVisitor)
-    }
-}
-
-struct StringOrSkipVisitor;
-
-impl<'de> Visitor<'de> for StringOrSkipVisitor {
-    type Value = StringOrSkip;
+impl<'de> Visitor<'de> for StringLeaf {
+    type Value = Option<String>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
 
-    fn visit_str<E>(self, text: &str) -> Result<StringOrSkip, E> {
-        Ok(StringOrSkip(Some(text.to_owned())))
+    fn visit_str<E>(self, text: &str) -> Result<Option<String>, E> {
+        Ok(Some(text.to_owned()))
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<StringOrSkip, A::Error> {
-        nothing_in_seq(seq).map(|_| StringOrSkip(None))
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Option<String>, A::Error> {
+        skip_seq(seq)
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StringOrSkip, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(StringOrSkip(None))
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<String>, A::Error> {
+        skip_map(map)
     }
-    scalars_are!(StringOrSkip(None));
+
+    scalars_are!(None);
+}
+
+fn skip_seq<'de, A: SeqAccess<'de>, T: Default>(mut seq: A) -> Result<T, A::Error> {
+    while seq.next_element::<IgnoredAny>()?.is_some() {}
+    Ok(T::default())
+}
+
+fn skip_map<'de, A: MapAccess<'de>, T: Default>(mut map: A) -> Result<T, A::Error> {
+    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+    Ok(T::default())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::read;
+    use super::{read, string_at};
 
     /// The reference: the same reading over a full `serde_json::Value`.
     fn by_value(claims: &str, path: &str) -> Vec<String> {
@@ -239,6 +265,12 @@ mod tests {
                 by_value(claims, path),
                 "{claims} at {path}"
             );
+            if !path.contains('.') {
+                let string = serde_json::from_str::<serde_json::Value>(claims)
+                    .ok()
+                    .and_then(|v| v.get(path)?.as_str().map(String::from));
+                assert_eq!(string_at(claims, path), string, "{claims} at {path}");
+            }
         }
     }
 }

@@ -455,13 +455,7 @@ impl VerifiedToken {
 
     /// A top-level claim, when it is a string.
     pub fn string_claim(&self, name: &str) -> Option<String> {
-        let Ok(mut claims) = self.claims::<serde_json::Map<String, serde_json::Value>>() else {
-            return None;
-        };
-        match claims.remove(name)? {
-            serde_json::Value::String(value) => Some(value),
-            _ => None,
-        }
+        super::grants::string_at(self.payload_json(), name)
     }
 
     /// The `email` claim when it is a string.
