@@ -1,5 +1,6 @@
 //! `auth = "jwt"` names the sole validator without checking its arguments against it, so a
-//! claims-only sole validator behind a bare `jwt` route is a startup error naming the fix.
+//! claims-only sole validator behind a bare `jwt` route is a startup error naming the fix, and
+//! so is a grant the sole validator does not declare.
 
 use std::sync::Arc;
 
@@ -14,6 +15,11 @@ validator! {
 #[route("/bare", methods = ["GET"], auth = "jwt")]
 async fn bare() -> &'static str {
     "bare"
+}
+
+#[route("/bare/scoped", methods = ["GET"], auth = "jwt", scopes = ["read"])]
+async fn bare_scoped() -> &'static str {
+    "scoped"
 }
 
 #[tokio::test]
@@ -33,4 +39,13 @@ async fn a_bare_jwt_route_on_a_claims_only_validator_does_not_start() {
         "{err}"
     );
     assert!(err.to_string().contains(r#"auth = "jwt_tokens""#), "{err}");
+    // A bare `jwt` route's grants are checked against the sole validator here, at startup.
+    assert!(
+        err.problems().iter().any(|p| matches!(
+            p,
+            Problem::UnknownGrant { path, grant, validator, .. }
+                if path == "/bare/scoped" && grant == "read" && validator == "tokens"
+        )),
+        "{err}"
+    );
 }

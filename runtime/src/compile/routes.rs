@@ -11,7 +11,7 @@ use super::table::{MethodRoutes, PathEntry, RouteEntry, RouteInfo, RouteTable};
 use crate::auth::Authenticator;
 use crate::auth::jwt::JwtAuth;
 use crate::jwt::config::{UserStrategy, Validator, ValidatorDef, Validators};
-use crate::registry::AuthDef;
+use crate::registry::{AuthDef, RouteDef};
 use crate::route_set::SetRoute;
 
 /// Builds the [`RouteTable`] while collecting configuration problems.
@@ -38,36 +38,39 @@ impl<'a> TableBuilder<'a> {
         }
     }
 
+    /// What `#[route]` checks at compile time for a named validator, checked here for `jwt`
+    /// and `public_or_jwt` alone, which learn their validator only at startup: the handler's
+    /// arguments assume a validator that finds a user, and the grants must be declared.
+    fn check_sole_validator(&mut self, def: &RouteDef, path: &str, validator: &Validator) {
+        if matches!(validator.def().user, UserStrategy::ClaimsOnly) {
+            self.problems.push(Problem::SoleClaimsOnly {
+                path: path.to_string(),
+                handler: def.name.to_string(),
+                validator: validator.name.to_string(),
+            });
+        }
+        let known = validator.def().grants.map_or(&[][..], |g| g.known);
+        for grant in def.grants.all.iter().chain(def.grants.any) {
+            if !known.contains(grant) {
+                self.problems.push(Problem::UnknownGrant {
+                    path: path.to_string(),
+                    handler: def.name.to_string(),
+                    grant: grant.to_string(),
+                    validator: validator.name.to_string(),
+                });
+            }
+        }
+    }
+
     pub(crate) fn add(&mut self, route: &SetRoute) {
         let def = route.def;
         let path: Arc<str> = route.path().into();
         let Some(auth) = self.authenticator(def.auth, &path, def.name) else {
             return;
         };
-        // Declared validators' grants were checked at compile time; `jwt` and `public_or_jwt`
-        // learn their validator only here.
-        if let Authenticator::Jwt(jwt) = &auth {
-            let validator = jwt.validator();
-            // `jwt` alone compiles with the arguments of a validator that finds a user.
-            let sole = matches!(def.auth, AuthDef::SoleJwt | AuthDef::SolePublicOrJwt);
-            if sole && matches!(validator.def().user, UserStrategy::ClaimsOnly) {
-                self.problems.push(Problem::SoleClaimsOnly {
-                    path: path.to_string(),
-                    handler: def.name.to_string(),
-                    validator: validator.name.to_string(),
-                });
-            }
-            let known = validator.def().grants.map_or(&[][..], |g| g.known);
-            for grant in def.grants.all.iter().chain(def.grants.any) {
-                if !known.contains(grant) {
-                    self.problems.push(Problem::UnknownGrant {
-                        path: path.to_string(),
-                        handler: def.name.to_string(),
-                        grant: grant.to_string(),
-                        validator: validator.name.to_string(),
-                    });
-                }
-            }
+        let sole = matches!(def.auth, AuthDef::SoleJwt | AuthDef::SolePublicOrJwt);
+        if let (true, Authenticator::Jwt(jwt)) = (sole, &auth) {
+            self.check_sole_validator(def, &path, jwt.validator());
         }
         let cors_origin = match def.cors.map(HeaderValue::from_str) {
             None => None,
