@@ -2,11 +2,14 @@
 //! and the built-in `user: claim("...")` strategy (the directory user whose login equals the
 //! claim), over real HTTP with the memory and SQLite directories.
 
+mod support {
+    pub mod hs256;
+}
+
 use std::sync::Arc;
 
 use authroute::directory::{Directory, MemoryDirectory, NewUser, PasswordHasher, SqliteDirectory};
 use authroute::{App, Claims, Json, Uid, ValidatorName, route, validator};
-use jsonwebtoken::{EncodingKey, Header, encode};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -49,17 +52,7 @@ async fn by_email(uid: Uid) -> Json<Value> {
 }
 
 fn token(issuer: &str, extra: Value) -> String {
-    let mut claims = json!({ "iss": issuer, "aud": "api", "exp": 4_000_000_000_u64 });
-    claims
-        .as_object_mut()
-        .unwrap()
-        .extend(extra.as_object().unwrap().clone());
-    encode(
-        &Header::default(),
-        &claims,
-        &EncodingKey::from_secret(SECRET.as_bytes()),
-    )
-    .unwrap()
+    support::hs256::token(SECRET, issuer, extra)
 }
 
 async fn serve(directory: Arc<dyn Directory>, public: Uid) -> (String, authroute::ServerHandle) {

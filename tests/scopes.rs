@@ -2,11 +2,14 @@
 //! roles array, all-of and any-of rules, chains (the accepting validator's grants count),
 //! anonymous callers on `public_or_jwt` routes, and cookie mode.
 
+mod support {
+    pub mod hs256;
+}
+
 use std::sync::Arc;
 
 use authroute::directory::{MemoryDirectory, NewUser, PasswordHasher};
 use authroute::{App, Json, Uid, route, validator};
-use jsonwebtoken::{EncodingKey, Header, encode};
 use serde_json::{Value, json};
 
 const SECRET: &str = "the-secret-of-the-scope-tests-0123456789";
@@ -96,17 +99,7 @@ async fn rpc(uid: Uid) -> Json<Value> {
 }
 
 fn token(issuer: &str, extra: Value) -> String {
-    let mut claims = json!({ "iss": issuer, "aud": "api", "exp": 4_000_000_000_u64 });
-    claims
-        .as_object_mut()
-        .unwrap()
-        .extend(extra.as_object().unwrap().clone());
-    encode(
-        &Header::default(),
-        &claims,
-        &EncodingKey::from_secret(SECRET.as_bytes()),
-    )
-    .unwrap()
+    support::hs256::token(SECRET, issuer, extra)
 }
 
 struct Server {
