@@ -6,6 +6,7 @@ mod body;
 mod cors;
 mod grants;
 mod groups;
+mod trace;
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -17,6 +18,7 @@ use std::time::Instant;
 use bytes::Bytes;
 use http::{HeaderValue, Method, Request, StatusCode, header};
 use http_body::Body;
+use tracing::Instrument;
 
 use crate::auth::AuthFailure;
 use crate::compile::table::{PathEntry, RouteEntry, RouteTable};
@@ -36,7 +38,7 @@ pub(crate) struct Pipeline {
 }
 
 impl Pipeline {
-    /// Serves one request and logs it on `authroute::request`.
+    /// Serves one request and logs it on the access log (`authroute::access`).
     pub(crate) async fn handle<B>(self: &Arc<Self>, request: Request<B>) -> Response
     where
         B: Body<Data = Bytes> + Send,
@@ -66,7 +68,7 @@ impl Pipeline {
     }
 }
 
-/// Runs `serve` on `request` and logs the outcome on `authroute::request`.
+/// Runs `serve` on `request` and logs the outcome on the access log (`authroute::access`).
 pub(crate) async fn logged<B, F>(
     request: Request<B>,
     serve: impl FnOnce(Request<B>) -> F,
@@ -76,14 +78,14 @@ where
 {
     let started = Instant::now();
     // Serving consumes the request: keep what the log line needs, only if it is wanted.
-    let logged = tracing::enabled!(target: "authroute::request", tracing::Level::INFO)
+    let logged = tracing::enabled!(target: trace::ACCESS_TARGET, tracing::Level::INFO)
         .then(|| (request.method().clone(), request.uri().path().to_owned()));
     let (response, auth) = serve(request).await;
     let Some((method, path)) = logged else {
         return response;
     };
     tracing::info!(
-        target: "authroute::request",
+        target: trace::ACCESS_TARGET,
         method = %method,
         path = %path.escape_debug(),
         auth = auth.unwrap_or("-"),
@@ -95,8 +97,29 @@ where
 
 impl Pipeline {
     /// Serves a request already matched to the path pattern of `entry` (by our router, or by
-    /// axum's when the routes are mounted in an axum `Router`), with its decoded parameters.
+    /// axum's when the routes are mounted in an axum `Router`), with its decoded parameters,
+    /// in the request's span.
     pub(crate) async fn serve_path<B>(
+        self: &Arc<Self>,
+        entry: &PathEntry,
+        params: Vec<(String, String)>,
+        request: Request<B>,
+    ) -> (Response, Option<&'static str>)
+    where
+        B: Body<Data = Bytes> + Send,
+        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        let template = entry.routes.first().map_or("", |(_, route)| &*route.path);
+        let span = trace::request_span(request.method(), template);
+        let (response, auth) = self
+            .serve_matched(entry, params, request)
+            .instrument(span.clone())
+            .await;
+        trace::record_status(&span, response.status());
+        (response, auth)
+    }
+
+    async fn serve_matched<B>(
         self: &Arc<Self>,
         entry: &PathEntry,
         params: Vec<(String, String)>,
@@ -148,6 +171,7 @@ impl Pipeline {
         if let Err(failure) = groups::check(&route, &identity, &*services.directory).await {
             return (self.auth_failure(&route, failure), Some(auth_name));
         }
+        trace::record_auth(auth_name, "accepted", Some(&identity));
 
         let config = &services.config;
         let body = match body::read_body(
@@ -236,6 +260,11 @@ impl Pipeline {
     }
 
     fn auth_failure(&self, route: &RouteEntry, failure: AuthFailure) -> Response {
+        let outcome = match failure {
+            AuthFailure::Refused(_) => "refused",
+            AuthFailure::Internal(_) => "unavailable",
+        };
+        trace::record_auth(route.def.auth_name, outcome, None);
         let response = self.refusal(&route.path, Some(&route.path), route.def.json, failure);
         route_error(route, response)
     }
