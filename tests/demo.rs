@@ -81,6 +81,7 @@ async fn the_index_lists_every_route() {
             "/",
             "/api_key/whoami",
             "/auth_jwt_demo/claims/whoami",
+            "/auth_jwt_demo/dev_token",
             "/auth_jwt_demo/keycloak/admin",
             "/auth_jwt_demo/keycloak/whoami",
             "/auth_jwt_demo/keycloak/whoami-public-or-jwt",

@@ -446,6 +446,22 @@ async fn index(app: App) -> Json<Value> {
     Json(json!({ "name": "authroute demo", "routes": routes }))
 }
 
+/// `POST /auth_jwt_demo/dev_token`: a token for validator `demo` with scope `read`, for the
+/// SPA (section 15 of the SPEC). **Demo only**: it hands a valid token to anyone who asks; a
+/// real application obtains tokens from its identity provider.
+#[route("/auth_jwt_demo/dev_token", methods = ["POST"], auth = "none", cors = "*")]
+async fn dev_token(app: App) -> Result<Json<Value>, HttpError> {
+    let token =
+        authroute::testing::mint(&app, "demo", json!({ "scope": "read" })).map_err(|err| {
+            tracing::error!(%err, "cannot mint the demo token");
+            HttpError::new(
+                http::StatusCode::INTERNAL_SERVER_ERROR,
+                "cannot mint the demo token",
+            )
+        })?;
+    Ok(Json(json!({ "token": token })))
+}
+
 /// `POST /custom_auth/test` (seed 004).
 #[route("/custom_auth/test", methods = ["POST"], type = "json", auth = "custom")]
 async fn custom_auth_test(uid: Uid) -> Json<Value> {

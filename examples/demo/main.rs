@@ -3,6 +3,7 @@
 // `app` is shared with the tests, which use a few items the binary does not.
 #[allow(dead_code)]
 mod app;
+mod spa;
 
 use std::net::SocketAddr;
 
@@ -31,7 +32,27 @@ async fn main() {
             std::process::exit(1);
         }
     };
-    println!("authroute demo listening on http://{addr}\n");
+    let spa_addr = match spa::spa_addr() {
+        Ok(addr) => addr,
+        Err(message) => {
+            eprintln!("error: {message}");
+            std::process::exit(2);
+        }
+    };
+    let spa_listener = match spa::bind(spa_addr).await {
+        Ok(listener) => listener,
+        Err(message) => {
+            eprintln!("error: {message}");
+            std::process::exit(1);
+        }
+    };
+    tokio::spawn(async move {
+        if let Err(err) = spa::serve(spa_listener, addr).await {
+            tracing::error!(%err, "the SPA server stopped");
+        }
+    });
+    println!("authroute demo listening on http://{addr}");
+    println!("demo SPA (calls the API cross-origin) on http://{spa_addr}\n");
     print!("{}", app::banner(&app, addr));
     if let Err(err) = app.serve(addr).await {
         eprintln!("error: cannot serve on {addr}: {err}");
