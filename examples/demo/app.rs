@@ -4,7 +4,9 @@
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 use rusqlite::OptionalExtension;
 
@@ -68,6 +70,7 @@ pub enum DemoError {
 
 /// Builds the demo application on its SQLite file, seeding it on first start.
 pub async fn build(config: &DemoConfig) -> Result<App, DemoError> {
+    prometheus();
     let directory = SqliteDirectory::open(&config.db_path, PasswordHasher::default()).await?;
     seed(&directory).await?;
     let sessions = SqliteSessionStore::open(&config.db_path).await?;
@@ -460,6 +463,46 @@ async fn dev_token(app: App) -> Result<Json<Value>, HttpError> {
             )
         })?;
     Ok(Json(json!({ "token": token })))
+}
+
+/// OpenTelemetry's default buckets for HTTP server durations, in seconds.
+const DURATION_BUCKETS: [f64; 14] = [
+    0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
+];
+
+/// The process's Prometheus recorder, installed on first use (the tests build several demos in
+/// one process; a process has one global recorder).
+pub fn prometheus() -> &'static PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE.get_or_init(|| {
+        let recorder = PrometheusBuilder::new()
+            .set_buckets_for_metric(
+                Matcher::Full(authroute::observe::REQUEST_DURATION.into()),
+                &DURATION_BUCKETS,
+            )
+            .expect("the bucket list is not empty")
+            .build_recorder();
+        let handle = recorder.handle();
+        if metrics::set_global_recorder(recorder).is_err() {
+            tracing::warn!("a metrics recorder was already installed; /metrics shows only its own");
+        }
+        // Histogram samples pile up until the exporter folds them in; fold them even when
+        // nobody scrapes.
+        let upkeep = handle.clone();
+        std::thread::spawn(move || {
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(5));
+                upkeep.run_upkeep();
+            }
+        });
+        handle
+    })
+}
+
+/// `GET /metrics`: the Prometheus text format.
+#[route("/metrics", methods = ["GET"], auth = "none")]
+async fn metrics_text() -> String {
+    prometheus().render()
 }
 
 /// `POST /custom_auth/test` (seed 004).

@@ -72,6 +72,7 @@
 //! | `sqlite` | yes | `directory::SqliteDirectory`, `session::SqliteSessionStore`; implies `password` | rusqlite with bundled SQLite |
 //! | `jwks` | yes | validators with `jwks_uri` or `discovery: true`: keys fetched over HTTPS, cached and refreshed (`jwt::jwks::JwksCache`) | reqwest, rustls |
 //! | `password` | yes | password hashing (argon2id) and logins: [`directory::PasswordHasher`], [`SessionControl::authenticate`] | argon2 |
+//! | `metrics` | yes | request, auth-decision and JWKS metrics through the `metrics` facade, with OpenTelemetry's HTTP names ([`observe`]); a no-op until the application installs an exporter | metrics |
 //! | `testing` | no | `testing::mint` (tokens for the declared validators) and `testing::TestClient` (requests in process), for application tests | - |
 //! | `axum` | no | `App::router`, `App::auth_layer` and axum extractors for authroute's identity types (see `authroute::axum`) | axum 0.8 (without its default features) |
 //!
@@ -281,6 +282,7 @@ mod error;
 mod identity;
 pub mod jwt;
 pub mod kind;
+pub mod observe;
 mod response;
 pub mod rpc;
 mod secret;

@@ -23,6 +23,8 @@ use tracing::Instrument;
 use crate::auth::AuthFailure;
 use crate::compile::table::{PathEntry, RouteEntry, RouteTable};
 use crate::jwt::config::Validators;
+use crate::observe::{self, Outcome};
+use crate::registry::{AuthDef, RouteDef};
 use crate::render::ErrorView;
 use crate::request::RequestContext;
 use crate::response::Response;
@@ -110,12 +112,16 @@ impl Pipeline {
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
         let template = entry.routes.first().map_or("", |(_, route)| &*route.path);
-        let span = trace::request_span(request.method(), template);
+        let _active = observe::ActiveRequest::start();
+        let started = Instant::now();
+        let method = request.method().clone();
+        let span = trace::request_span(&method, template);
         let (response, auth) = self
             .serve_matched(entry, params, request)
             .instrument(span.clone())
             .await;
         trace::record_status(&span, response.status());
+        observe::request_served(&method, template, response.status(), started.elapsed());
         (response, auth)
     }
 
@@ -171,7 +177,13 @@ impl Pipeline {
         if let Err(failure) = groups::check(&route, &identity, &*services.directory).await {
             return (self.auth_failure(&route, failure), Some(auth_name));
         }
-        trace::record_auth(auth_name, "accepted", Some(&identity));
+        trace::record_auth(auth_name, Outcome::Accepted.as_str(), Some(&identity));
+        observe::auth_decision(
+            auth_name,
+            validator_label(route.def),
+            Outcome::Accepted,
+            "ok",
+        );
 
         let config = &services.config;
         let body = match body::read_body(
@@ -260,11 +272,13 @@ impl Pipeline {
     }
 
     fn auth_failure(&self, route: &RouteEntry, failure: AuthFailure) -> Response {
-        let outcome = match failure {
-            AuthFailure::Refused(_) => "refused",
-            AuthFailure::Internal(_) => "unavailable",
+        let (outcome, reason) = match &failure {
+            AuthFailure::Refused(err) => (Outcome::Refused, err.error_code()),
+            AuthFailure::Internal(_) => (Outcome::Unavailable, "backend_unavailable"),
         };
-        trace::record_auth(route.def.auth_name, outcome, None);
+        trace::record_auth(route.def.auth_name, outcome.as_str(), None);
+        let validator = validator_label(route.def);
+        observe::auth_decision(route.def.auth_name, validator, outcome, reason);
         let response = self.refusal(&route.path, Some(&route.path), route.def.json, failure);
         route_error(route, response)
     }
@@ -334,6 +348,14 @@ pub(crate) fn mark_credentials_sensitive(headers: &mut http::HeaderMap) {
         {
             value.set_sensitive(true);
         }
+    }
+}
+
+/// The validator a route names, for metric labels (`""` for other auth methods).
+fn validator_label(def: &RouteDef) -> &'static str {
+    match def.auth {
+        AuthDef::Jwt(validator) | AuthDef::PublicOrJwt(validator) => validator.name,
+        _ => "",
     }
 }
 

@@ -236,10 +236,13 @@ impl JwksCache {
                 if let Ok(mut unknown) = self.unknown.lock() {
                     unknown.clear();
                 }
+                crate::observe::jwks_refreshed(self.validator, true, keys.len());
                 (Some(Arc::new(keys)), now + period)
             }
             Err(err) => {
                 tracing::warn!(validator = self.validator, error = %err, "JWKS refresh failed; keeping the last good keys");
+                let kept = previous.keys.as_ref().map_or(0, |keys| keys.len());
+                crate::observe::jwks_refreshed(self.validator, false, kept);
                 (previous.keys.clone(), now + self.settings.min_refresh)
             }
         };
