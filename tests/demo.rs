@@ -93,6 +93,7 @@ async fn the_index_lists_every_route() {
             "/auth_jwt_demo_cookie/whoami-public-or-jwt",
             "/custom_auth/test",
             "/metrics",
+            "/openapi.json",
             "/web/admin/ping",
             "/web/session/authenticate",
             "/web/session/destroy",

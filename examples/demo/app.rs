@@ -505,6 +505,21 @@ async fn metrics_text() -> String {
     prometheus().render()
 }
 
+/// `GET /openapi.json`: the OpenAPI 3.1 document of every route, security included.
+#[route("/openapi.json", methods = ["GET"], auth = "none", cors = "*")]
+async fn openapi_json(app: App) -> Result<Json<Value>, HttpError> {
+    let mut document = app.openapi();
+    document.info.title = "authroute demo".into();
+    document.info.description = Some("SPEC section 12: the demo application".into());
+    serde_json::to_value(&document).map(Json).map_err(|err| {
+        tracing::error!(%err, "cannot render the OpenAPI document");
+        HttpError::new(
+            http::StatusCode::INTERNAL_SERVER_ERROR,
+            "cannot render the OpenAPI document",
+        )
+    })
+}
+
 /// `POST /custom_auth/test` (seed 004).
 #[route("/custom_auth/test", methods = ["POST"], type = "json", auth = "custom")]
 async fn custom_auth_test(uid: Uid) -> Json<Value> {

@@ -91,6 +91,13 @@ impl App {
         self.pipeline.services.state.get::<T>()
     }
 
+    /// The OpenAPI 3.1 document of the routes and their security (feature `openapi`); set its
+    /// `info` before serving it.
+    #[cfg(feature = "openapi")]
+    pub fn openapi(&self) -> utoipa::openapi::OpenApi {
+        crate::openapi::document(&self.pipeline)
+    }
+
     /// Every route: method list, path, auth string and handler, sorted by path.
     pub fn routes(&self) -> Vec<RouteInfo> {
         self.pipeline.table.infos()

@@ -73,6 +73,7 @@
 //! | `jwks` | yes | validators with `jwks_uri` or `discovery: true`: keys fetched over HTTPS, cached and refreshed (`jwt::jwks::JwksCache`) | reqwest, rustls |
 //! | `password` | yes | password hashing (argon2id) and logins: [`directory::PasswordHasher`], [`SessionControl::authenticate`] | argon2 |
 //! | `metrics` | yes | request, auth-decision and JWKS metrics through the `metrics` facade, with OpenTelemetry's HTTP names ([`observe`]); a no-op until the application installs an exporter | metrics |
+//! | `openapi` | yes | `App::openapi`: an OpenAPI 3.1 document of the routes, their parameters and their security, from the checked auth declarations ([`openapi`]) | utoipa |
 //! | `testing` | no | `testing::mint` (tokens for the declared validators) and `testing::TestClient` (requests in process), for application tests | - |
 //! | `axum` | no | `App::router`, `App::auth_layer` and axum extractors for authroute's identity types (see `authroute::axum`) | axum 0.8 (without its default features) |
 //!
@@ -283,6 +284,8 @@ mod identity;
 pub mod jwt;
 pub mod kind;
 pub mod observe;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 mod response;
 pub mod rpc;
 mod secret;
